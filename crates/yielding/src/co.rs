@@ -1,0 +1,285 @@
+//! The yield handle a body is given: [`Co`], its [`Yield`] future, and delegation.
+
+use core::borrow::BorrowMut;
+use core::fmt;
+use core::future::Future;
+use core::marker::PhantomData;
+use core::ops::DerefMut;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+
+use crate::slot::{self, Misuse, Token, Transfer};
+use crate::{CoroutineState, Gen, GeneratorState, NextArg};
+
+/// The yield handle: a generator's body receives one and pauses with
+/// [`yield_`](Co::yield_).
+///
+/// `Y` is the type of the values it yields, `S` the type of the values the caller sends
+/// back (`()` for a plain iterator). A `Co` works only inside the body it was given to;
+/// see [Misuse](crate#misuse) for what happens elsewhere.
+///
+/// ```
+/// use yielding::{Co, Gen};
+///
+/// // A helper that yields through a borrowed handle.
+/// async fn countdown(co: &Co<u32>, from: u32) {
+///     for i in (1..=from).rev() {
+///         co.yield_(i).await;
+///     }
+/// }
+///
+/// let g = Gen::new(|co| async move { countdown(&co, 3).await });
+/// assert_eq!(g.collect::<Vec<_>>(), [3, 2, 1]);
+/// ```
+pub struct Co<Y, S = ()> {
+    token: Token,
+    // A `Co` takes in `Y` and gives out `S`; it owns neither, so it is Send and Sync.
+    _types: PhantomData<fn(Y) -> S>,
+}
+
+impl<Y, S> fmt::Debug for Co<Y, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Co").finish_non_exhaustive()
+    }
+}
+
+impl<Y, S> Co<Y, S> {
+    pub(crate) fn new(token: Token) -> Self {
+        Co {
+            token,
+            _types: PhantomData,
+        }
+    }
+
+    /// Yields `value` to the caller and pauses; evaluates to the value the caller sends
+    /// when it resumes the generator (Python's `x = yield value`).
+    ///
+    /// ```
+    /// use yielding::{Co, Gen};
+    ///
+    /// let mut echo = Gen::with_send(|co: Co<String, String>| async move {
+    ///     let mut heard = co.yield_("ready".to_string()).await;
+    ///     loop {
+    ///         heard = co.yield_(format!("you said {heard}")).await;
+    ///     }
+    /// });
+    /// assert_eq!(echo.start().as_deref(), Some("ready"));
+    /// assert_eq!(echo.send("hi".into()).as_deref(), Some("you said hi"));
+    /// ```
+    #[inline(always)]
+    pub fn yield_(&self, value: Y) -> Yield<Y, S> {
+        Yield {
+            token: self.token,
+            stage: Stage::Fresh(value),
+            _sent: PhantomData,
+        }
+    }
+
+    /// Delegates to another generator until it finishes, and evaluates to its return value
+    /// (Python's `result = yield from sub`, PEP 380).
+    ///
+    /// Every value `delegate` yields passes through to this generator's caller, and every
+    /// value the caller sends, including errors thrown with [`Gen::throw`], goes to
+    /// `delegate`. Closing or dropping this generator while it delegates drops `delegate`
+    /// first, then this body's own locals. Pass the generator by value, or `&mut gen` to keep
+    /// it afterwards.
+    ///
+    /// # Panics
+    /// Python starts a delegate with `next()`, which sends `None` into it if it is already
+    /// paused. A typed send value has no such `None`, so `delegate` must be fresh
+    /// ([`Created`](GeneratorState::Created)) or finished: delegating to a
+    /// [`Suspended`](GeneratorState::Suspended) generator panics. Delegating to a finished
+    /// generator yields nothing and evaluates to its unclaimed return value; if that value
+    /// was already taken (or the delegate was closed before finishing) there is none to
+    /// evaluate to, and this panics with a message saying so.
+    ///
+    /// ```
+    /// use yielding::Gen;
+    ///
+    /// let inner = Gen::new(|co| async move {
+    ///     co.yield_(1).await;
+    ///     co.yield_(2).await;
+    ///     "inner result"
+    /// });
+    /// let mut outer = Gen::new(|co| async move {
+    ///     let got = co.yield_from(inner).await;
+    ///     co.yield_(3).await;
+    ///     got
+    /// });
+    /// assert_eq!((&mut outer).collect::<Vec<_>>(), [1, 2, 3]);
+    /// assert_eq!(outer.take_return(), Some("inner result"));
+    /// ```
+    pub async fn yield_from<G, F, P>(&self, mut delegate: G) -> F::Output
+    where
+        G: BorrowMut<Gen<Y, S, F, P>>,
+        F: Future,
+        P: DerefMut<Target = Option<F>>,
+    {
+        let delegate = delegate.borrow_mut();
+        let mut step = match delegate.state() {
+            GeneratorState::Created => delegate.drive(None),
+            GeneratorState::Closed => None,
+            GeneratorState::Suspended | GeneratorState::Running => panic!(
+                "yielding: yield_from was given a generator that is already started; \
+                 it must be fresh or finished, because there is no value to resume it with"
+            ),
+        };
+        loop {
+            match step {
+                Some(CoroutineState::Yielded(item)) => {
+                    let sent = self.yield_(item).await;
+                    step = delegate.drive(Some(sent));
+                }
+                Some(CoroutineState::Complete(result)) => return result,
+                None => {
+                    return delegate.take_return().unwrap_or_else(|| {
+                        panic!(
+                            "yielding: yield_from was given a finished generator whose return \
+                             value was already taken, so it has no value to evaluate to"
+                        )
+                    });
+                }
+            }
+        }
+    }
+
+    /// Yields every item of `items`, then evaluates to `None` (Python's `yield from
+    /// iterable`).
+    ///
+    /// An iterator cannot receive values. While it is the delegate, what `next()` sends is
+    /// simply the cue for its next item; anything else the caller sends or throws (a value
+    /// for which [`NextArg::is_next_arg`] is false) stops the delegation there and is handed
+    /// to the body as `Some(value)`, so nothing is lost. Python raises `AttributeError` in
+    /// the delegating generator in that case.
+    ///
+    /// ```
+    /// use yielding::Gen;
+    ///
+    /// let g = Gen::new(|co| async move {
+    ///     co.yield_from_iter([1, 2]).await;
+    ///     co.yield_from_iter(vec![3, 4]).await;
+    /// });
+    /// assert_eq!(g.collect::<Vec<_>>(), [1, 2, 3, 4]);
+    /// ```
+    pub async fn yield_from_iter<I>(&self, items: I) -> Option<S>
+    where
+        I: IntoIterator<Item = Y>,
+        S: NextArg,
+    {
+        for item in items {
+            let sent = self.yield_(item).await;
+            if !sent.is_next_arg() {
+                return Some(sent);
+            }
+        }
+        None
+    }
+}
+
+/// The future of one [`Co::yield_`]: pauses the generator with a value, and completes with
+/// the value the caller sends back.
+///
+/// It must be awaited directly in its generator's body (or in an `async fn` that body
+/// awaits); polling it anywhere else panics, as [Misuse](crate#misuse) describes.
+///
+/// ```
+/// use yielding::Gen;
+///
+/// let g = Gen::new(|co| async move {
+///     let pending = co.yield_("a value"); // nothing happens yet
+///     pending.await; // now the generator pauses
+/// });
+/// assert_eq!(g.collect::<Vec<_>>(), ["a value"]);
+/// ```
+#[must_use = "a yield does nothing unless it is awaited"]
+pub struct Yield<Y, S> {
+    token: Token,
+    stage: Stage<Y>,
+    // The sent value is produced by `poll`, on whatever thread polls, so `Yield` is
+    // `Send` only when `S` is.
+    _sent: PhantomData<S>,
+}
+
+enum Stage<Y> {
+    /// Not yet polled: holds the value to yield.
+    Fresh(Y),
+    /// Polled once: the value is with the driver; waiting for the sent value.
+    Waiting,
+    /// Completed.
+    Done,
+}
+
+// `Yield` never pins its contents: the value is moved into the slot, not referenced.
+impl<Y, S> Unpin for Yield<Y, S> {}
+
+impl<Y, S> fmt::Debug for Yield<Y, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let stage = match self.stage {
+            Stage::Fresh(_) => "fresh",
+            Stage::Waiting => "waiting",
+            Stage::Done => "done",
+        };
+        f.debug_struct("Yield").field("stage", &stage).finish()
+    }
+}
+
+impl<Y, S> Future for Yield<Y, S> {
+    type Output = S;
+
+    #[inline(always)]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<S> {
+        let this = self.get_mut();
+        let slot = match slot::slot_in::<Y, S>(cx, this.token) {
+            Ok(slot) => slot,
+            Err(misuse) => misuse_panic(misuse),
+        };
+        match core::mem::replace(&mut this.stage, Stage::Waiting) {
+            Stage::Fresh(value) => match slot.put(Transfer::Yielded(value)) {
+                Transfer::Empty => Poll::Pending,
+                Transfer::Yielded(_) => concurrent_yields_panic(),
+                Transfer::Sent(_) => panic!(
+                    "yielding: the body yielded again while the value sent to an earlier \
+                     `yield_` was unread; a `yield_` future was dropped after being polled"
+                ),
+            },
+            Stage::Waiting => match slot.take() {
+                Transfer::Sent(sent) => {
+                    this.stage = Stage::Done;
+                    Poll::Ready(sent)
+                }
+                // Polled again within the resume in which it yielded: still paused.
+                yielded @ Transfer::Yielded(_) => {
+                    slot.put(yielded);
+                    Poll::Pending
+                }
+                Transfer::Empty => concurrent_yields_panic(),
+            },
+            Stage::Done => panic!("yielding: a `yield_` future was polled after it completed"),
+        }
+    }
+}
+
+#[cold]
+#[track_caller]
+fn misuse_panic(misuse: Misuse) -> ! {
+    match misuse {
+        Misuse::ForeignWaker => panic!(
+            "yielding: a `yield_` future was polled outside its generator: yield handles work \
+             only inside the body they were given to, resumed by that generator (not by an \
+             executor such as block_on or tokio)"
+        ),
+        Misuse::OtherGenerator => panic!(
+            "yielding: a yield handle was used inside a generator other than its own; each \
+             `Co` works only in the body it was given to"
+        ),
+    }
+}
+
+#[cold]
+#[track_caller]
+fn concurrent_yields_panic() -> ! {
+    panic!(
+        "yielding: two `yield_` futures of one generator were awaited at once (for example \
+         with join or select); a generator pauses at one yield at a time"
+    )
+}

@@ -1,0 +1,477 @@
+//! [`Gen`]: a resumable function, and the driver that runs it.
+
+use alloc::boxed::Box;
+use core::fmt;
+use core::future::Future;
+use core::iter::FusedIterator;
+use core::marker::PhantomData;
+use core::ops::DerefMut;
+use core::pin::Pin;
+use core::task::Poll;
+
+use crate::slot::{self, Slot, Token, Transfer};
+use crate::{Co, CoroutineState, GeneratorState, NextArg};
+
+/// A generator: a function that yields values, keeps its local state while paused,
+/// receives values, and ends with a return value.
+///
+/// The body is an `async` block given a yield handle, [`Co`]. `Y` is the type it yields,
+/// `S` the type the caller sends back (`()` for a plain iterator), and `F` the body's
+/// future, whose output is the return value. `P` says where the body lives: on the heap by
+/// default ([`Gen::new`], one allocation per generator, never one per item), or in a place
+/// the caller pinned, for example on the stack ([`Gen::new_in`], no allocation at all).
+///
+/// Creating a generator runs nothing; the body starts at the first resume. Every way to
+/// resume it reports exhaustion forever once it has finished, and never panics for that.
+///
+/// ```
+/// use yielding::Gen;
+///
+/// fn fibonacci() -> impl Iterator<Item = u64> {
+///     Gen::new(|co| async move {
+///         let (mut a, mut b) = (0u64, 1u64);
+///         loop {
+///             co.yield_(a).await;
+///             (a, b) = (b, a + b);
+///         }
+///     })
+/// }
+///
+/// assert_eq!(fibonacci().take(10).collect::<Vec<_>>(), [0, 1, 1, 2, 3, 5, 8, 13, 21, 34]);
+/// ```
+#[must_use = "a generator does nothing until it is resumed"]
+pub struct Gen<Y, S, F: Future, P = Box<Option<F>>> {
+    /// The body's future; `None` once it has finished or been closed, which drops its
+    /// live locals.
+    body: Pin<P>,
+    token: Token,
+    state: GeneratorState,
+    /// The return value, kept for [`Gen::take_return`] when `next` or `send` saw the end.
+    returned: Option<F::Output>,
+    // A generator gives out `Y` and takes in `S`; it owns neither between resumes.
+    _types: PhantomData<fn(S) -> Y>,
+}
+
+impl<Y, F: Future> Gen<Y, (), F> {
+    /// Creates a generator that yields `Y` and receives nothing (`S = ()`), with its body on
+    /// the heap. Nothing runs until the first resume. Allocates once.
+    ///
+    /// `body` is called at once to build the body's future, but an `async` block does nothing
+    /// until polled, so `|co| async move { ... }` runs none of its code here.
+    ///
+    /// ```
+    /// use yielding::Gen;
+    ///
+    /// let mut g = Gen::new(|co| async move {
+    ///     co.yield_(1).await;
+    ///     co.yield_(2).await;
+    ///     "done"
+    /// });
+    /// assert_eq!(g.next(), Some(1));
+    /// assert_eq!(g.next(), Some(2));
+    /// assert_eq!(g.next(), None);
+    /// assert_eq!(g.take_return(), Some("done"));
+    /// ```
+    pub fn new(body: impl FnOnce(Co<Y>) -> F) -> Self {
+        Gen::with_send(body)
+    }
+}
+
+impl<Y, S, F: Future> Gen<Y, S, F> {
+    /// Creates a generator that yields `Y` and receives `S` from [`send`](Gen::send), with
+    /// its body on the heap. Write the types on the closure's parameter
+    /// (`|co: Co<f64, f64>|`) when nothing else fixes them.
+    ///
+    /// ```
+    /// use yielding::{Co, Gen};
+    ///
+    /// let mut doubler = Gen::with_send(|co: Co<i32, i32>| async move {
+    ///     let mut x = co.yield_(0).await;
+    ///     loop {
+    ///         x = co.yield_(2 * x).await;
+    ///     }
+    /// });
+    /// assert_eq!(doubler.start(), Some(0));
+    /// assert_eq!(doubler.send(21), Some(42));
+    /// ```
+    pub fn with_send(body: impl FnOnce(Co<Y, S>) -> F) -> Self {
+        let token = Token::fresh();
+        Gen::from_parts(Box::pin(Some(body(Co::new(token)))), token)
+    }
+}
+
+impl<'place, Y, F: Future> Gen<Y, (), F, &'place mut Option<F>> {
+    /// Creates a generator whose body lives in `place`, which the caller pinned (on the
+    /// stack with [`core::pin::pin!`], for example): no heap allocation at all.
+    ///
+    /// ```
+    /// use core::pin::pin;
+    /// use yielding::Gen;
+    ///
+    /// let mut place = pin!(None);
+    /// let g = Gen::new_in(place.as_mut(), |co| async move {
+    ///     for i in 0..3 {
+    ///         co.yield_(i).await;
+    ///     }
+    /// });
+    /// assert_eq!(g.sum::<i32>(), 3);
+    /// ```
+    pub fn new_in(place: Pin<&'place mut Option<F>>, body: impl FnOnce(Co<Y>) -> F) -> Self {
+        Gen::with_send_in(place, body)
+    }
+}
+
+impl<'place, Y, S, F: Future> Gen<Y, S, F, &'place mut Option<F>> {
+    /// Like [`Gen::new_in`], for a generator that receives `S` from
+    /// [`send`](Gen::send).
+    ///
+    /// ```
+    /// use core::pin::pin;
+    /// use yielding::{Co, Gen};
+    ///
+    /// let mut place = pin!(None);
+    /// let mut total = Gen::with_send_in(place.as_mut(), |co: Co<u32, u32>| async move {
+    ///     let mut sum = 0;
+    ///     loop {
+    ///         sum += co.yield_(sum).await;
+    ///     }
+    /// });
+    /// total.start();
+    /// total.send(5);
+    /// assert_eq!(total.send(7), Some(12));
+    /// ```
+    pub fn with_send_in(
+        mut place: Pin<&'place mut Option<F>>,
+        body: impl FnOnce(Co<Y, S>) -> F,
+    ) -> Self {
+        let token = Token::fresh();
+        place.set(Some(body(Co::new(token))));
+        Gen::from_parts(place, token)
+    }
+}
+
+impl<Y, S, F, P> Gen<Y, S, F, P>
+where
+    F: Future,
+    P: DerefMut<Target = Option<F>>,
+{
+    fn from_parts(body: Pin<P>, token: Token) -> Self {
+        Gen {
+            body,
+            token,
+            state: GeneratorState::Created,
+            returned: None,
+            _types: PhantomData,
+        }
+    }
+
+    /// Resumes the generator and reports what happened: `Some(Yielded(value))`,
+    /// `Some(Complete(return_value))` exactly once, then `None` forever.
+    ///
+    /// `arg` becomes the value of the paused `yield_`. The first resume has no paused
+    /// `yield_` (the body starts at its top), so there `arg` is dropped unobserved, as it is
+    /// by a std coroutine written `|_| ...`. Use [`send`](Gen::send) for Python's stricter
+    /// rule. A `Complete` value delivered here is not kept for
+    /// [`take_return`](Gen::take_return).
+    ///
+    /// ```
+    /// use yielding::{Co, CoroutineState::*, Gen};
+    ///
+    /// let mut g = Gen::with_send(|co: Co<&str, i32>| async move {
+    ///     let a = co.yield_("first").await;
+    ///     let b = co.yield_("second").await;
+    ///     a + b
+    /// });
+    /// assert_eq!(g.resume(0), Some(Yielded("first"))); // 0 is not observed
+    /// assert_eq!(g.resume(1), Some(Yielded("second")));
+    /// assert_eq!(g.resume(2), Some(Complete(3)));
+    /// assert_eq!(g.resume(3), None);
+    /// ```
+    #[inline]
+    pub fn resume(&mut self, arg: S) -> Option<CoroutineState<Y, F::Output>> {
+        let sent = match self.state {
+            GeneratorState::Created => None,
+            _ => Some(arg),
+        };
+        self.drive(sent)
+    }
+
+    /// Runs a just-created generator to its first `yield_` and returns that value: the
+    /// priming `next(g)` that Python needs before the first `send`.
+    ///
+    /// Returns `None` if the body finished without yielding, or if the generator is
+    /// already closed.
+    ///
+    /// # Panics
+    /// If the generator is suspended: it is paused at a `yield_` and needs a value, so
+    /// resume it with [`send`](Gen::send) instead.
+    ///
+    /// ```
+    /// use yielding::{Co, Gen};
+    ///
+    /// let mut g = Gen::with_send(|co: Co<&str, u8>| async move {
+    ///     co.yield_("primed").await;
+    /// });
+    /// assert_eq!(g.start(), Some("primed"));
+    /// ```
+    pub fn start(&mut self) -> Option<Y> {
+        match self.state {
+            GeneratorState::Created => self.advance(None),
+            GeneratorState::Closed => None,
+            GeneratorState::Suspended | GeneratorState::Running => panic!(
+                "yielding: start() on a generator that is already started; \
+                 resume it with send() or next()"
+            ),
+        }
+    }
+
+    /// Sends `value` into the paused generator: it becomes the value of the paused
+    /// `yield_`. Returns the next yielded value, or `None` if the generator finished (its
+    /// return value is then kept for [`take_return`](Gen::take_return)) or was already
+    /// finished (then `value` is dropped).
+    ///
+    /// # Panics
+    /// On a just-created generator, as Python raises `TypeError: can't send non-None value
+    /// to a just-started generator`: no `yield_` is paused to receive the value. Start it
+    /// with [`start`](Gen::start) or `next()` first.
+    ///
+    /// ```
+    /// use yielding::{Co, Gen};
+    ///
+    /// let mut g = Gen::with_send(|co: Co<(), i32>| async move {
+    ///     let value = co.yield_(()).await;
+    ///     value * 10
+    /// });
+    /// g.start();
+    /// assert_eq!(g.send(4), None); // finished
+    /// assert_eq!(g.take_return(), Some(40));
+    /// assert_eq!(g.send(5), None); // exhausted stays exhausted
+    /// ```
+    pub fn send(&mut self, value: S) -> Option<Y> {
+        if self.state == GeneratorState::Created {
+            panic!(
+                "yielding: send() to a just-created generator: no yield_ is paused to \
+                 receive the value; call start() or next() first"
+            );
+        }
+        self.advance(Some(value))
+    }
+
+    /// Closes the generator now: drops the body's live locals (a delegate's first, then
+    /// this body's), which is where Python's `finally` blocks run. A no-op on a finished
+    /// generator; on a created one it drops the body without running any of it.
+    ///
+    /// Dropping the generator does the same. Cleanup cannot yield (Python's "generator
+    /// ignored GeneratorExit" cannot happen), because it is `Drop`.
+    ///
+    /// ```
+    /// use yielding::{Gen, GeneratorState};
+    ///
+    /// struct Finally(&'static str);
+    /// impl Drop for Finally {
+    ///     fn drop(&mut self) {
+    ///         println!("cleanup: {}", self.0);
+    ///     }
+    /// }
+    ///
+    /// let mut g = Gen::new(|co| async move {
+    ///     let _guard = Finally("file closed");
+    ///     loop {
+    ///         co.yield_(1).await;
+    ///     }
+    /// });
+    /// g.next();
+    /// g.close(); // prints "cleanup: file closed"
+    /// assert_eq!(g.state(), GeneratorState::Closed);
+    /// assert_eq!(g.next(), None);
+    /// ```
+    pub fn close(&mut self) {
+        self.state = GeneratorState::Closed;
+        self.body.set(None);
+    }
+
+    /// Takes the return value, if the generator finished during [`next`](Iterator::next),
+    /// [`send`](Gen::send) or [`start`](Gen::start) and it was not taken yet: Python's
+    /// `StopIteration.value`. It is given out exactly once. `resume` and `throw` deliver the
+    /// return value directly instead, so nothing is kept for them.
+    ///
+    /// ```
+    /// use yielding::Gen;
+    ///
+    /// let mut g = Gen::new(|co| async move {
+    ///     co.yield_(1).await;
+    ///     42
+    /// });
+    /// assert_eq!(g.take_return(), None); // not finished yet
+    /// for _ in &mut g {}
+    /// assert_eq!(g.take_return(), Some(42));
+    /// assert_eq!(g.take_return(), None); // exactly once
+    /// ```
+    pub fn take_return(&mut self) -> Option<F::Output> {
+        self.returned.take()
+    }
+
+    /// Resumes once and keeps a return value for `take_return`.
+    #[inline(always)]
+    fn advance(&mut self, sent: Option<S>) -> Option<Y> {
+        match self.drive(sent)? {
+            CoroutineState::Yielded(value) => Some(value),
+            CoroutineState::Complete(returned) => {
+                self.returned = Some(returned);
+                None
+            }
+        }
+    }
+
+    /// Polls the body once. `sent` is `None` only for the first resume.
+    #[inline(always)]
+    pub(crate) fn drive(&mut self, sent: Option<S>) -> Option<CoroutineState<Y, F::Output>> {
+        if self.state == GeneratorState::Closed {
+            return None;
+        }
+        let body = self.body.as_mut().as_pin_mut()?;
+        let slot = Slot::new(self.token, sent.map_or(Transfer::Empty, Transfer::Sent));
+        let on_panic = CloseOnUnwind(&mut self.state);
+        let polled = slot::poll_with_slot(body, &slot);
+        core::mem::forget(on_panic);
+        match polled {
+            Poll::Ready(returned) => {
+                self.close();
+                Some(CoroutineState::Complete(returned))
+            }
+            Poll::Pending => match slot.take() {
+                Transfer::Yielded(value) => {
+                    self.state = GeneratorState::Suspended;
+                    Some(CoroutineState::Yielded(value))
+                }
+                Transfer::Empty | Transfer::Sent(_) => {
+                    self.close();
+                    panic!(
+                        "yielding: a synchronous generator's body awaited a future that is not \
+                         its own yield_ (a timer, channel or I/O future, say); only yield_ and \
+                         yield_from may be awaited in it. The generator is now closed. Await \
+                         real futures in an async generator instead."
+                    )
+                }
+            },
+        }
+    }
+}
+
+impl<Y, T, E, F, P> Gen<Y, Result<T, E>, F, P>
+where
+    F: Future,
+    P: DerefMut<Target = Option<F>>,
+{
+    /// Raises `error` at the paused `yield_` (Python's `g.throw(e)`): the `yield_` evaluates
+    /// to `Err(error)`, so the body can handle it and go on, or let it propagate with `?`.
+    ///
+    /// The send type is `Result<T, E>` for this, and the body writes
+    /// `co.yield_(x).await?` where it wants errors to propagate. A generator whose send type
+    /// is not a `Result` has no `throw` and pays nothing for it.
+    ///
+    /// Returns `Ok(Yielded(value))` if the body handled the error and yielded again, and
+    /// `Ok(Complete(returned))` if it finished (with `Err(error)` when it let the error
+    /// propagate). If the generator is not paused at a `yield_`, nothing runs and the error
+    /// comes straight back as `Err(error)`: as in Python, throwing into a just-created
+    /// generator closes it without running its body, and throwing into a finished one
+    /// re-raises.
+    ///
+    /// ```
+    /// use yielding::{Co, CoroutineState::*, Gen};
+    ///
+    /// let mut g = Gen::with_send(|co: Co<i32, Result<(), String>>| async move {
+    ///     if let Err(e) = co.yield_(1).await {
+    ///         assert_eq!(e, "handled");
+    ///     }
+    ///     co.yield_(2).await?; // propagates
+    ///     Ok::<_, String>("finished")
+    /// });
+    /// assert_eq!(g.next(), Some(1));
+    /// assert_eq!(g.throw("handled".into()), Ok(Yielded(2)));
+    /// assert_eq!(g.throw("fatal".into()), Ok(Complete(Err("fatal".into()))));
+    /// assert_eq!(g.throw("late".into()), Err("late".into()));
+    /// ```
+    pub fn throw(&mut self, error: E) -> Result<CoroutineState<Y, F::Output>, E> {
+        match self.state {
+            GeneratorState::Suspended => self.drive(Some(Err(error))).ok_or_else(|| {
+                unreachable!("a suspended generator always reports a step when resumed")
+            }),
+            GeneratorState::Created => {
+                self.close();
+                Err(error)
+            }
+            GeneratorState::Running | GeneratorState::Closed => Err(error),
+        }
+    }
+}
+
+/// Marks the generator closed if the body panics: a future that panicked must never be
+/// polled again, and the panic has already dropped the locals that were live.
+struct CloseOnUnwind<'a>(&'a mut GeneratorState);
+
+impl Drop for CloseOnUnwind<'_> {
+    fn drop(&mut self) {
+        *self.0 = GeneratorState::Closed;
+    }
+}
+
+impl<Y, S, F, P> Iterator for Gen<Y, S, F, P>
+where
+    S: NextArg,
+    F: Future,
+    P: DerefMut<Target = Option<F>>,
+{
+    type Item = Y;
+
+    /// Resumes the generator, sending [`NextArg::next_arg`] (Python's `next(g)`, which
+    /// sends `None`). When the body finishes, its return value is kept for
+    /// [`Gen::take_return`] and `None` is returned, then forever after.
+    #[inline]
+    fn next(&mut self) -> Option<Y> {
+        let sent = match self.state {
+            GeneratorState::Created => None,
+            _ => Some(S::next_arg()),
+        };
+        self.advance(sent)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self.state {
+            GeneratorState::Closed => (0, Some(0)),
+            _ => (0, None),
+        }
+    }
+}
+
+impl<Y, S, F, P> FusedIterator for Gen<Y, S, F, P>
+where
+    S: NextArg,
+    F: Future,
+    P: DerefMut<Target = Option<F>>,
+{
+}
+
+impl<Y, S, F: Future, P> Gen<Y, S, F, P> {
+    /// Where the generator is in its life (Python's `inspect.getgeneratorstate`).
+    ///
+    /// ```
+    /// use yielding::{Gen, GeneratorState};
+    ///
+    /// let mut g = Gen::new(|co| async move { co.yield_(()).await });
+    /// assert_eq!(g.state(), GeneratorState::Created);
+    /// g.close();
+    /// assert_eq!(g.state(), GeneratorState::Closed);
+    /// ```
+    pub fn state(&self) -> GeneratorState {
+        self.state
+    }
+}
+
+impl<Y, S, F: Future, P> fmt::Debug for Gen<Y, S, F, P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Gen")
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}

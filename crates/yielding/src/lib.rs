@@ -1,0 +1,209 @@
+//! Python's generators on stable Rust: `yield`, `send`, `throw`, `close`, return values and
+//! `yield from` delegation, as fast as a hand-written iterator.
+//!
+//! # Quickstart
+//!
+//! A generator's body is an `async` block given a yield handle, `co`. Each
+//! `co.yield_(value).await` pauses the body with a value, keeping its local state, and
+//! evaluates to whatever the caller sends back.
+//!
+//! ```
+//! use yielding::{Co, Gen};
+//!
+//! // An infinite sequence, used as an ordinary Iterator.
+//! fn fibonacci() -> impl Iterator<Item = u64> {
+//!     Gen::new(|co| async move {
+//!         let (mut a, mut b) = (0u64, 1u64);
+//!         loop {
+//!             co.yield_(a).await;
+//!             (a, b) = (b, a + b);
+//!         }
+//!     })
+//! }
+//! let first: Vec<u64> = fibonacci().take(10).collect();
+//! println!("{first:?}");
+//!
+//! // send(): the value of `yield_` is what the caller sent.
+//! let mut average = Gen::with_send(|co: Co<f64, f64>| async move {
+//!     let (mut total, mut count) = (0.0, 0.0);
+//!     loop {
+//!         let x = co.yield_(if count > 0.0 { total / count } else { 0.0 }).await;
+//!         total += x;
+//!         count += 1.0;
+//!     }
+//! });
+//! println!("{:?}", average.start()); // prime it, as Python's next(g)
+//! println!("{:?}", average.send(10.0));
+//! println!("{:?}", average.send(20.0));
+//! # assert_eq!(first, [0, 1, 1, 2, 3, 5, 8, 13, 21, 34]);
+//! # assert_eq!(average.send(30.0), Some(20.0));
+//! ```
+//!
+//! Output:
+//!
+//! ```text
+//! [0, 1, 1, 2, 3, 5, 8, 13, 21, 34]
+//! Some(0.0)
+//! Some(10.0)
+//! Some(15.0)
+//! ```
+//!
+//! # Python → yielding
+//!
+//! | Python | yielding |
+//! |---|---|
+//! | `def g(): ... yield x` | `Gen::new(\|co\| async move { ... co.yield_(x).await; ... })` |
+//! | calling `g()` runs nothing | creating a [`Gen`] runs nothing; the body starts at the first resume |
+//! | `next(g)`, `for x in g` | [`Iterator::next`], `for x in g` |
+//! | `v = yield x`; `g.send(v)` | `let v = co.yield_(x).await;` [`Gen::send`] |
+//! | priming `next(g)` before `send` | [`Gen::start`] (or `next()`) |
+//! | `StopIteration.value` | [`Gen::take_return`], or `Complete(value)` from [`Gen::resume`] |
+//! | exhausted stays exhausted | every later resume returns `None`; never panics |
+//! | `g.throw(e)` | [`Gen::throw`], when the send type is `Result<T, E>` |
+//! | `g.close()`, `finally:` | [`Gen::close`] or drop; cleanup is `Drop` of the live locals |
+//! | `r = yield from sub` | `let r = co.`[`yield_from`](Co::yield_from)`(sub).await;` |
+//! | `yield from iterable` | `co.`[`yield_from_iter`](Co::yield_from_iter)`(iterable).await;` |
+//! | `inspect.getgeneratorstate(g)` | [`Gen::state`] |
+//! | "generator already executing" | impossible through `&mut`; [`SharedGen`] reports [`AlreadyRunning`] |
+//!
+//! # The protocol
+//!
+//! - **Resuming.** [`Gen::resume`] mirrors std's nightly `Coroutine::resume` and reports
+//!   [`CoroutineState::Yielded`] or [`CoroutineState::Complete`]. [`Iterator::next`],
+//!   [`Gen::send`] and [`Gen::start`] are Python's spellings.
+//! - **The first resume.** The body starts at its top, where no `yield_` is paused to
+//!   receive a value. [`Gen::send`] on a just-created generator therefore panics, as
+//!   Python's raises `TypeError`; [`Gen::start`] and `next()` start it. [`Gen::resume`]
+//!   accepts any first argument and drops it unobserved, as a std coroutine written
+//!   `|_| ...` would.
+//! - **Return value.** Delivered exactly once: as `Complete(value)` by [`Gen::resume`] and
+//!   [`Gen::throw`], or kept for [`Gen::take_return`] when `next`, `send` or `start` saw the
+//!   end. Iterating with `for` leaves it there, unclaimed until the generator is dropped.
+//! - **Exhaustion is fused.** Once finished (or closed, or ended by a panic), every resume
+//!   returns `None`, forever, without panicking. [`Gen`] is a [`FusedIterator`](core::iter::FusedIterator)
+//!   whose `size_hint` is `(0, Some(0))` from then on.
+//! - **`next()` and the send type.** `next()` sends [`NextArg::next_arg`]: `()`, `None`
+//!   for `Option<T>`, `Ok(..)` for `Result<T, E>`. A generator is an `Iterator` when its send
+//!   type has such a value.
+//! - **`throw`.** A generator that can be thrown into receives `Result<T, E>`: the paused
+//!   `yield_` evaluates to `Err(e)`, which the body handles or propagates with `?`.
+//!   Generators with any other send type have no `throw` and pay nothing for it.
+//! - **`close` and `finally`.** Python's `finally` is Rust's `Drop`: closing or dropping a
+//!   paused generator drops its live locals, innermost delegate first. Cleanup cannot yield,
+//!   so Python's "generator ignored GeneratorExit" cannot happen.
+//! - **Delegation.** [`Co::yield_from`] passes items out and sends, throws and closing in,
+//!   and evaluates to the delegate's return value. Recursive generators work; box the
+//!   recursive call, as in the example below.
+//!
+//! ```
+//! use yielding::Gen;
+//!
+//! enum Tree {
+//!     Leaf(u32),
+//!     Node(Vec<Tree>),
+//! }
+//!
+//! type Walk<'t> = Gen<u32, (), std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 't>>>;
+//!
+//! fn walk(tree: &Tree) -> Walk<'_> {
+//!     Gen::new(|co| {
+//!         Box::pin(async move {
+//!             match tree {
+//!                 Tree::Leaf(v) => {
+//!                     co.yield_(*v).await;
+//!                 }
+//!                 Tree::Node(children) => {
+//!                     for child in children {
+//!                         co.yield_from(walk(child)).await;
+//!                     }
+//!                 }
+//!             }
+//!         }) as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>
+//!     })
+//! }
+//!
+//! let tree = Tree::Node(vec![Tree::Leaf(1), Tree::Node(vec![Tree::Leaf(2), Tree::Leaf(3)])]);
+//! assert_eq!(walk(&tree).collect::<Vec<_>>(), [1, 2, 3]);
+//! ```
+//!
+//! # Memory
+//!
+//! [`Gen::new`] allocates once, for the body; resuming never allocates. [`Gen::new_in`]
+//! puts the body in a place the caller pinned, such as the stack, and allocates nothing.
+//! A generator's size is its body's locals plus a few words.
+//!
+//! # Threads
+//!
+//! A generator is [`Send`] when its body is: everything it holds across a `yield_` is
+//! `Send`. A body that holds an `Rc` across a yield makes the generator `!Send`:
+//!
+//! ```compile_fail
+//! use std::rc::Rc;
+//! use yielding::Gen;
+//!
+//! fn assert_send<T: Send>(_: T) {}
+//!
+//! let g = Gen::new(|co| async move {
+//!     let shared = Rc::new(1);
+//!     co.yield_(*shared).await;
+//!     drop(shared);
+//! });
+//! assert_send(g); // error: `Rc<i32>` cannot be sent between threads safely
+//! ```
+//!
+//! # Guarantees
+//!
+//! - **A panic in the body** propagates to the caller of the resume. The locals the body
+//!   held are dropped by the unwinding, once. The generator is then
+//!   [`Closed`](GeneratorState::Closed): later resumes return `None`.
+//! - **A panic in a `Drop` during [`close`](Gen::close)** propagates to the caller of
+//!   `close`; the other locals are still dropped, and the generator is closed.
+//! - **Every value is dropped exactly once** on every path: completion, close, drop,
+//!   throw, panic, and each of these inside a delegation.
+//!
+//! # Misuse
+//!
+//! Each of these is a panic with a message that names the mistake; none is undefined
+//! behaviour, a hang or a wrong answer:
+//!
+//! - **Awaiting a foreign future** (a timer, a channel) inside a synchronous generator: the
+//!   generator has no executor to wake it. The resume panics and the generator is closed.
+//! - **A yield handle used outside its body**, for example smuggled out and polled
+//!   elsewhere, or polled by an executor such as `block_on`: the `yield_` future panics.
+//! - **A yield handle used inside another generator**, whatever its item type: the `yield_`
+//!   future panics. Each handle works only in the body it was given to.
+//! - **Two `yield_` futures awaited at once** (`join!`, `select!`): panics.
+//! - **Re-entrant resumption.** Impossible through `&mut Gen`; through a [`SharedGen`] it
+//!   is [`AlreadyRunning`] ("generator already executing").
+//!
+//! # Cargo features
+//!
+//! - `std` (default): implements `std::error::Error` and other std conveniences. Without
+//!   it the crate is `no_std` and needs only `alloc`.
+
+#![no_std]
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+#![doc(test(attr(deny(warnings))))]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod co;
+mod generator;
+mod next_arg;
+mod shared;
+#[allow(unsafe_code)]
+mod slot;
+mod state;
+
+pub use co::{Co, Yield};
+pub use generator::Gen;
+pub use next_arg::NextArg;
+pub use shared::{AlreadyRunning, SharedGen};
+pub use state::{CoroutineState, GeneratorState};
+
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
