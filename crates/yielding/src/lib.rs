@@ -137,7 +137,7 @@
 //! A generator is [`Send`] when its body is: everything it holds across a `yield_` is
 //! `Send`. A body that holds an `Rc` across a yield makes the generator `!Send`:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0277
 //! use std::rc::Rc;
 //! use yielding::Gen;
 //!
