@@ -507,7 +507,10 @@ fn unhandled_throw_propagates_out_of_delegate_and_delegator() {
         Ok(())
     });
     assert_eq!(outer.next(), Some(1));
-    assert_eq!(outer.throw("fatal"), Ok(CoroutineState::Complete(Err("fatal"))));
+    assert_eq!(
+        outer.throw("fatal"),
+        Ok(CoroutineState::Complete(Err("fatal")))
+    );
     assert_eq!(log.events(), ["finally inner", "finally outer"]);
 }
 
@@ -638,7 +641,11 @@ fn recursive_delegation_walks_a_tree() {
         if depth == 0 {
             Tree::Leaf(depth)
         } else {
-            Tree::Node(vec![Tree::Leaf(depth), deep(depth - 1), Tree::Leaf(depth + 100)])
+            Tree::Node(vec![
+                Tree::Leaf(depth),
+                deep(depth - 1),
+                Tree::Leaf(depth + 100),
+            ])
         }
     }
     let tree = deep(20);
@@ -711,7 +718,11 @@ fn panic_in_the_body_reaches_the_caller_and_closes_the_generator() {
     assert_eq!(g.next(), Some(1));
     let caught = catch_unwind(AssertUnwindSafe(|| g.next())).unwrap_err();
     assert_eq!(caught.downcast_ref::<&str>(), Some(&"body failed"));
-    assert_eq!(log.events(), ["finally body"], "cleanup ran once, during the unwind");
+    assert_eq!(
+        log.events(),
+        ["finally body"],
+        "cleanup ran once, during the unwind"
+    );
     assert_eq!(g.state(), GeneratorState::Closed);
     assert_eq!(g.next(), None);
     drop(g);
