@@ -32,8 +32,11 @@ use crate::{CoroutineState, Gen, GeneratorState, NextArg};
 ///     let look = inside.get().unwrap();
 ///     co.yield_(look()).await;
 /// })));
-/// let me = Rc::clone(&g);
-/// let _ = probe.set(Box::new(move || (me.state(), me.try_resume(()).map(drop))));
+/// let me = Rc::downgrade(&g); // weak: no reference cycle
+/// let _ = probe.set(Box::new(move || {
+///     let me = me.upgrade().unwrap();
+///     (me.state(), me.try_resume(()).map(drop))
+/// }));
 ///
 /// // From inside its own resume, the generator is Running and cannot be resumed again.
 /// assert_eq!(g.next(), Some((GeneratorState::Running, Err(AlreadyRunning))));
