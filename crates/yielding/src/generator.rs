@@ -40,7 +40,10 @@ use crate::{Co, CoroutineState, GeneratorState, NextArg};
 /// assert_eq!(fibonacci().take(10).collect::<Vec<_>>(), [0, 1, 1, 2, 3, 5, 8, 13, 21, 34]);
 /// ```
 #[must_use = "a generator does nothing until it is resumed"]
-pub struct Gen<Y, S, F: Future, P = Box<Option<F>>> {
+pub struct Gen<Y, S, F: Future, P = Box<Option<F>>>
+where
+    P: DerefMut<Target = Option<F>>,
+{
     /// The body's future; `None` once it has finished or been closed, which drops its
     /// live locals.
     body: Pin<P>,
@@ -452,7 +455,7 @@ where
 {
 }
 
-impl<Y, S, F: Future, P> Gen<Y, S, F, P> {
+impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> Gen<Y, S, F, P> {
     /// Where the generator is in its life (Python's `inspect.getgeneratorstate`).
     ///
     /// ```
@@ -468,7 +471,14 @@ impl<Y, S, F: Future, P> Gen<Y, S, F, P> {
     }
 }
 
-impl<Y, S, F: Future, P> fmt::Debug for Gen<Y, S, F, P> {
+/// Dropping a generator closes it, whether its body is on the heap or in a caller's place.
+impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> Drop for Gen<Y, S, F, P> {
+    fn drop(&mut self) {
+        self.body.set(None);
+    }
+}
+
+impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> fmt::Debug for Gen<Y, S, F, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Gen")
             .field("state", &self.state)

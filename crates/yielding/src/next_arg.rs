@@ -21,8 +21,22 @@
 /// ```
 pub trait NextArg {
     /// The value that `next()` sends.
+    ///
+    /// ```
+    /// use yielding::NextArg;
+    ///
+    /// assert_eq!(<Result<(), String>>::next_arg(), Ok(()));
+    /// ```
     fn next_arg() -> Self;
+
     /// Whether `self` is that value, so carries nothing.
+    ///
+    /// ```
+    /// use yielding::NextArg;
+    ///
+    /// assert!(None::<u8>.is_next_arg());
+    /// assert!(!Err::<(), _>("thrown").is_next_arg());
+    /// ```
     fn is_next_arg(&self) -> bool;
 }
 

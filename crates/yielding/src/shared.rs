@@ -41,7 +41,10 @@ use crate::{CoroutineState, Gen, GeneratorState, NextArg};
 /// // From inside its own resume, the generator is Running and cannot be resumed again.
 /// assert_eq!(g.next(), Some((GeneratorState::Running, Err(AlreadyRunning))));
 /// ```
-pub struct SharedGen<Y, S, F: Future, P = alloc::boxed::Box<Option<F>>> {
+pub struct SharedGen<Y, S, F: Future, P = alloc::boxed::Box<Option<F>>>
+where
+    P: DerefMut<Target = Option<F>>,
+{
     generator: RefCell<Gen<Y, S, F, P>>,
 }
 
@@ -232,7 +235,7 @@ where
     }
 }
 
-impl<Y, S, F: Future, P> SharedGen<Y, S, F, P> {
+impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> SharedGen<Y, S, F, P> {
     /// Like [`Gen::state`]; [`Running`](GeneratorState::Running) while a resume or a
     /// close is under way.
     ///
@@ -250,7 +253,7 @@ impl<Y, S, F: Future, P> SharedGen<Y, S, F, P> {
     }
 }
 
-impl<Y, S, F: Future, P> fmt::Debug for SharedGen<Y, S, F, P> {
+impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> fmt::Debug for SharedGen<Y, S, F, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SharedGen")
             .field("state", &self.state())

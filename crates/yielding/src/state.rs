@@ -17,6 +17,23 @@
 /// assert_eq!(g.resume(()), Some(CoroutineState::Complete("done")));
 /// assert_eq!(g.resume(()), None); // exhausted, forever
 /// ```
+///
+/// On nightly, with `#![feature(coroutine_trait)]`, the adapter to std's trait is:
+///
+/// ```text
+/// impl<Y, S, F: Future> Coroutine<S> for Gen<Y, S, F> {
+///     type Yield = Y;
+///     type Return = F::Output;
+///     fn resume(self: Pin<&mut Self>, arg: S) -> ops::CoroutineState<Y, F::Output> {
+///         match self.get_mut().resume(arg).expect("resumed after completion") {
+///             CoroutineState::Yielded(y) => ops::CoroutineState::Yielded(y),
+///             CoroutineState::Complete(r) => ops::CoroutineState::Complete(r),
+///         }
+///     }
+/// }
+/// ```
+///
+/// (std's coroutines panic when resumed after completion; the `expect` keeps that contract.)
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CoroutineState<Y, R> {
     /// The body paused at a `yield_` and produced this value.

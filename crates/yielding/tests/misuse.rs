@@ -251,3 +251,21 @@ fn re_entrant_resumption_through_a_refcell_is_a_borrow_error() {
     });
     assert!(message.contains("already"), "{message}");
 }
+
+#[test]
+fn delegating_to_a_suspended_generator_panics() {
+    // Python would send None into it; a typed send value has no None to send.
+    let mut inner = Gen::with_send(|co: Co<i32, i32>| async move {
+        let x = co.yield_(1).await;
+        co.yield_(x).await;
+    });
+    inner.start();
+    let mut outer = Gen::with_send(|co: Co<i32, i32>| async move {
+        co.yield_from(inner).await;
+    });
+    let message = panic_message(|| {
+        outer.start();
+    });
+    assert!(message.contains("already started"), "{message}");
+    assert_eq!(outer.state(), GeneratorState::Closed);
+}

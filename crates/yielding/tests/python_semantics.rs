@@ -729,3 +729,24 @@ fn panic_in_the_body_reaches_the_caller_and_closes_the_generator() {
     drop(g);
     assert_eq!(log.events(), ["finally body"], "and never again");
 }
+
+#[test]
+fn dropping_a_stack_pinned_generator_runs_cleanup_at_once() {
+    // PEP 342: a suspended generator that goes away is closed. With the body in a place the
+    // caller owns, cleanup still happens when the generator is dropped, not later with
+    // the place.
+    let log = Log::default();
+    let body_log = log.clone();
+    let mut place = std::pin::pin!(None);
+    let mut g = Gen::new_in(place.as_mut(), |co| async move {
+        let _f = Finally {
+            log: body_log,
+            name: "body",
+        };
+        co.yield_(1).await;
+    });
+    assert_eq!(g.next(), Some(1));
+    drop(g);
+    assert_eq!(log.events(), ["finally body"]);
+    assert!(place.is_none());
+}
