@@ -217,14 +217,12 @@ where
     /// });
     /// assert_eq!(g.start(), Some("primed"));
     /// ```
+    #[inline]
     pub fn start(&mut self) -> Option<Y> {
         match self.state {
             GeneratorState::Created => self.advance(None),
             GeneratorState::Closed => None,
-            GeneratorState::Suspended | GeneratorState::Running => panic!(
-                "yielding: start() on a generator that is already started; \
-                 resume it with send() or next()"
-            ),
+            GeneratorState::Suspended | GeneratorState::Running => start_when_started(),
         }
     }
 
@@ -250,12 +248,10 @@ where
     /// assert_eq!(g.take_return(), Some(40));
     /// assert_eq!(g.send(5), None); // exhausted stays exhausted
     /// ```
+    #[inline]
     pub fn send(&mut self, value: S) -> Option<Y> {
         if self.state == GeneratorState::Created {
-            panic!(
-                "yielding: send() to a just-created generator: no yield_ is paused to \
-                 receive the value; call start() or next() first"
-            );
+            send_before_start();
         }
         self.advance(Some(value))
     }
@@ -407,6 +403,29 @@ where
             GeneratorState::Running | GeneratorState::Closed => Err(error),
         }
     }
+}
+
+// The panics live out of line and take no reference to the generator: a reference passed
+// to an out-of-line call would make the generator's fields live in memory instead of
+// registers on the hot path (measured: W1 went from 1.0x to 10x).
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn start_when_started() -> ! {
+    panic!(
+        "yielding: start() on a generator that is already started; resume it with send() or next()"
+    )
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn send_before_start() -> ! {
+    panic!(
+        "yielding: send() to a just-created generator: no yield_ is paused to receive the \
+         value; call start() or next() first"
+    )
 }
 
 /// Marks the generator closed if the body panics: a future that panicked must never be
