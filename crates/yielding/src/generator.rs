@@ -9,7 +9,7 @@ use core::ops::DerefMut;
 use core::pin::Pin;
 use core::task::Poll;
 
-use crate::slot::{self, Slot, Token, Transfer};
+use crate::slot::{self, Slot, Token};
 use crate::{Co, CoroutineState, GeneratorState, NextArg};
 
 /// A generator: a function that yields values, keeps its local state while paused,
@@ -329,28 +329,27 @@ where
             return None;
         }
         let body = self.body.as_mut().as_pin_mut()?;
-        let slot = Slot::new(self.token, sent.map_or(Transfer::Empty, Transfer::Sent));
+        let slot = Slot::new(self.token, sent);
         let on_panic = CloseOnUnwind(&mut self.state);
         let polled = slot::poll_with_slot(body, &slot);
         core::mem::forget(on_panic);
+        if slot.sent.take().is_some() {
+            self.close();
+            sent_value_unread();
+        }
         match polled {
             Poll::Ready(returned) => {
                 self.close();
                 Some(CoroutineState::Complete(returned))
             }
-            Poll::Pending => match slot.take() {
-                Transfer::Yielded(value) => {
+            Poll::Pending => match slot.yielded.take() {
+                Some(value) => {
                     self.state = GeneratorState::Suspended;
                     Some(CoroutineState::Yielded(value))
                 }
-                Transfer::Empty | Transfer::Sent(_) => {
+                None => {
                     self.close();
-                    panic!(
-                        "yielding: a synchronous generator's body awaited a future that is not \
-                         its own yield_ (a timer, channel or I/O future, say); only yield_ and \
-                         yield_from may be awaited in it. The generator is now closed. Await \
-                         real futures in an async generator instead."
-                    )
+                    awaited_foreign_future()
                 }
             },
         }
@@ -425,6 +424,28 @@ fn send_before_start() -> ! {
     panic!(
         "yielding: send() to a just-created generator: no yield_ is paused to receive the \
          value; call start() or next() first"
+    )
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn awaited_foreign_future() -> ! {
+    panic!(
+        "yielding: a synchronous generator's body awaited a future that is not its own \
+         yield_ (a timer, channel or I/O future, say), or awaited two yields at once; only \
+         yield_ and yield_from may be awaited in it. The generator is now closed. Await real \
+         futures in an async generator instead."
+    )
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn sent_value_unread() -> ! {
+    panic!(
+        "yielding: the value sent into the generator was not received: the paused `yield_` \
+         future was dropped after being polled (by select, say). The generator is now closed."
     )
 }
 

@@ -41,38 +41,30 @@ impl Token {
     }
 }
 
-/// What the slot holds at each moment of a resume.
-pub(crate) enum Transfer<Y, S> {
-    /// Nothing: the first resume, or the sent value was already taken.
-    Empty,
-    /// The value the caller sent, waiting for the paused `yield_` to take it.
-    Sent(S),
-    /// The value the body yielded, waiting for the driver to take it.
-    Yielded(Y),
-}
-
-/// The per-resume slot. `repr(C)` puts `token` first, so a pointer to any `Slot<Y, S>`
-/// can be read as a pointer to a `Token` before its types are known.
+/// The per-resume slot: the value sent in, and the value yielded out. `repr(C)` puts
+/// `token` first, so a pointer to any `Slot<Y, S>` can be read as a pointer to a `Token`
+/// before its types are known.
+///
+/// The protocol, kept small because every `yield_` in a body inlines its half of it:
+/// a fresh `yield_` puts its value in `yielded` (finding it occupied means two yields at
+/// once); a paused `yield_` takes `sent` (finding it empty means it is being polled again in
+/// the resume where it yielded). The driver checks the rest once per resume: something was
+/// yielded, and the sent value was taken.
 #[repr(C)]
 pub(crate) struct Slot<Y, S> {
     token: Token,
-    transfer: Cell<Transfer<Y, S>>,
+    pub(crate) sent: Cell<Option<S>>,
+    pub(crate) yielded: Cell<Option<Y>>,
 }
 
 impl<Y, S> Slot<Y, S> {
-    pub(crate) fn new(token: Token, transfer: Transfer<Y, S>) -> Self {
+    #[inline(always)]
+    pub(crate) fn new(token: Token, sent: Option<S>) -> Self {
         Slot {
             token,
-            transfer: Cell::new(transfer),
+            sent: Cell::new(sent),
+            yielded: Cell::new(None),
         }
-    }
-
-    pub(crate) fn take(&self) -> Transfer<Y, S> {
-        self.transfer.replace(Transfer::Empty)
-    }
-
-    pub(crate) fn put(&self, transfer: Transfer<Y, S>) -> Transfer<Y, S> {
-        self.transfer.replace(transfer)
     }
 }
 

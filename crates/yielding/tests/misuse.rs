@@ -269,3 +269,22 @@ fn delegating_to_a_suspended_generator_panics() {
     assert!(message.contains("already started"), "{message}");
     assert_eq!(outer.state(), GeneratorState::Closed);
 }
+
+#[test]
+fn a_sent_value_that_no_yield_receives_panics_instead_of_vanishing() {
+    // The body polls a yield future once by hand, then drops it: the value sent to it has
+    // no receiver. Silently dropping it would be a wrong answer.
+    let mut g = Gen::with_send(|co: Co<i32, String>| async move {
+        let mut first = Box::pin(co.yield_(1));
+        let _ = futures::poll!(first.as_mut()); // yields 1
+        futures::pending!(); // hands control back to the driver, as a paused yield would
+        drop(first); // the value sent for it is never read
+        co.yield_(2).await;
+    });
+    assert_eq!(g.start(), Some(1));
+    let message = panic_message(|| {
+        g.send("lost?".to_string());
+    });
+    assert!(message.contains("was not received"), "{message}");
+    assert_eq!(g.state(), GeneratorState::Closed);
+}
