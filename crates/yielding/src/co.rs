@@ -70,7 +70,7 @@ impl<Y, S> Co<Y, S> {
     pub fn yield_(&self, value: Y) -> Yield<Y, S> {
         Yield {
             token: self.token,
-            stage: Stage::Fresh(value),
+            value: Some(value),
             _sent: PhantomData,
         }
     }
@@ -193,20 +193,13 @@ impl<Y, S> Co<Y, S> {
 /// ```
 #[must_use = "a yield does nothing unless it is awaited"]
 pub struct Yield<Y, S> {
+    /// The generator this yield belongs to; [`Token::SPENT`] once it has completed.
     token: Token,
-    stage: Stage<Y>,
+    /// The value to yield, until the first poll hands it to the driver.
+    value: Option<Y>,
     // The sent value is produced by `poll`, on whatever thread polls, so `Yield` is
     // `Send` only when `S` is.
     _sent: PhantomData<S>,
-}
-
-enum Stage<Y> {
-    /// Not yet polled: holds the value to yield.
-    Fresh(Y),
-    /// Polled once: the value is with the driver; waiting for the sent value.
-    Waiting,
-    /// Completed.
-    Done,
 }
 
 // `Yield` never pins its contents: the value is moved into the slot, not referenced.
@@ -214,10 +207,10 @@ impl<Y, S> Unpin for Yield<Y, S> {}
 
 impl<Y, S> fmt::Debug for Yield<Y, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let stage = match self.stage {
-            Stage::Fresh(_) => "fresh",
-            Stage::Waiting => "waiting",
-            Stage::Done => "done",
+        let stage = match (&self.value, self.token) {
+            (Some(_), _) => "fresh",
+            (None, Token::SPENT) => "done",
+            (None, _) => "waiting",
         };
         f.debug_struct("Yield").field("stage", &stage).finish()
     }
@@ -228,69 +221,66 @@ impl<Y, S> Future for Yield<Y, S> {
 
     // Every `yield_` in a body inlines this, and the body must stay small enough for the
     // optimiser to inline it into the driver: that is the difference between 1x and 4x a
-    // hand-written iterator. So the hot path is the identity check and one slot access;
-    // the misuse cases leave through cold functions that take nothing by reference.
+    // hand-written iterator when a generator is resumed from two places. So the hot path
+    // is the identity check and one slot access, and every misuse leaves through a single
+    // cold call that takes nothing by reference.
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<S> {
         let this = self.get_mut();
-        let slot = match slot::slot_in::<Y, S>(cx, this.token) {
-            Ok(slot) => slot,
-            Err(misuse) => misuse_panic(misuse),
-        };
-        match core::mem::replace(&mut this.stage, Stage::Waiting) {
-            Stage::Fresh(value) => {
-                if let Some(earlier) = slot.yielded.replace(Some(value)) {
-                    concurrent_yields_panic(earlier);
-                }
-                Poll::Pending
-            }
-            Stage::Waiting => match slot.sent.take() {
-                Some(sent) => {
-                    this.stage = Stage::Done;
-                    Poll::Ready(sent)
-                }
-                // Polled again within the resume in which it yielded: still paused. (If
-                // another paused `yield_` took the value instead, nothing is yielded this
-                // resume, and the driver reports it.)
-                None => Poll::Pending,
+        let failure = match slot::slot_in::<Y, S>(cx, this.token) {
+            Ok(slot) => match this.value.take() {
+                Some(value) => match slot.yielded.replace(Some(value)) {
+                    None => return Poll::Pending,
+                    Some(earlier) => Failure::TwoYieldsAtOnce(earlier),
+                },
+                None => match slot.sent.take() {
+                    Some(sent) => {
+                        this.token = Token::SPENT;
+                        return Poll::Ready(sent);
+                    }
+                    // Polled again within the resume in which it yielded: still paused. (If
+                    // another paused `yield_` took the value instead, nothing is yielded
+                    // this resume, and the driver reports it.)
+                    None => return Poll::Pending,
+                },
             },
-            Stage::Done => polled_after_completion(),
-        }
+            Err(misuse) => Failure::Misplaced(misuse),
+        };
+        yield_failed(failure, this.token)
     }
 }
 
-#[cold]
-#[inline(never)]
-#[track_caller]
-fn polled_after_completion() -> ! {
-    panic!("yielding: a `yield_` future was polled after it completed")
+/// Why a `yield_` could not go ahead.
+enum Failure<Y> {
+    /// Polled outside its generator, or in another one (or after it completed).
+    Misplaced(Misuse),
+    /// A second fresh `yield_` in one resume; holds the first one's value.
+    TwoYieldsAtOnce(Y),
 }
 
 #[cold]
 #[inline(never)]
 #[track_caller]
-fn misuse_panic(misuse: Misuse) -> ! {
-    match misuse {
-        Misuse::ForeignWaker => panic!(
+fn yield_failed<Y>(failure: Failure<Y>, token: Token) -> ! {
+    match failure {
+        Failure::TwoYieldsAtOnce(earlier) => {
+            drop(earlier);
+            panic!(
+                "yielding: two `yield_` futures of one generator were awaited at once (for \
+                 example with join or select); a generator pauses at one yield at a time"
+            )
+        }
+        Failure::Misplaced(_) if token == Token::SPENT => {
+            panic!("yielding: a `yield_` future was polled after it completed")
+        }
+        Failure::Misplaced(Misuse::ForeignWaker) => panic!(
             "yielding: a `yield_` future was polled outside its generator: yield handles work \
              only inside the body they were given to, resumed by that generator (not by an \
              executor such as block_on or tokio)"
         ),
-        Misuse::OtherGenerator => panic!(
+        Failure::Misplaced(Misuse::OtherGenerator) => panic!(
             "yielding: a yield handle was used inside a generator other than its own; each \
              `Co` works only in the body it was given to"
         ),
     }
-}
-
-/// Two fresh `yield_`s in one resume: the earlier value is dropped here, exactly once.
-#[cold]
-#[inline(never)]
-#[track_caller]
-fn concurrent_yields_panic<Y>(earlier: Y) -> ! {
-    drop(earlier);
-    panic!(
-        "yielding: two `yield_` futures of one generator were awaited at once (for example \
-         with join or select); a generator pauses at one yield at a time"
-    )
 }

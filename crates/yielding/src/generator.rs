@@ -323,7 +323,7 @@ where
     }
 
     /// Polls the body once. `sent` is `None` only for the first resume.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn drive(&mut self, sent: Option<S>) -> Option<CoroutineState<Y, F::Output>> {
         if self.state == GeneratorState::Closed {
             return None;

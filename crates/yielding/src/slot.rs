@@ -33,6 +33,9 @@ use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 pub(crate) struct Token(u64);
 
 impl Token {
+    /// Marks a `yield_` future that has completed; no generator has this token.
+    pub(crate) const SPENT: Token = Token(0);
+
     /// A token no other generator has had or will have. A 64-bit counter incremented once
     /// per generator cannot wrap in practice (centuries at one increment per nanosecond).
     pub(crate) fn fresh() -> Token {
