@@ -192,6 +192,7 @@ extern crate std;
 
 mod co;
 mod generator;
+mod macros;
 mod next_arg;
 mod shared;
 #[allow(unsafe_code)]
@@ -203,6 +204,10 @@ pub use generator::Gen;
 pub use next_arg::NextArg;
 pub use shared::{AlreadyRunning, SharedGen};
 pub use state::{CoroutineState, GeneratorState};
+
+#[doc(hidden)]
+#[path = "macro_support.rs"]
+pub mod __private;
 
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]

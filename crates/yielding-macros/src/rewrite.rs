@@ -1,0 +1,227 @@
+//! Rewrites each `yield` of a generator's body into an await on the yield handle, and
+//! rejects the `yield`s that cannot be rewritten, each with an error at that `yield`.
+
+use proc_macro2::{Ident, TokenStream, TokenTree};
+use quote::{ToTokens, quote_spanned};
+use syn::spanned::Spanned;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, ExprYield, Item, Stmt, parse_quote};
+
+use crate::yield_from::MARKER;
+
+pub(crate) struct Rewriter {
+    /// The yield handle's name, with mixed-site hygiene: user code can neither see it nor
+    /// shadow it.
+    co: Ident,
+    /// The path to the `yielding` crate.
+    krate: TokenStream,
+    /// What the current code is nested in, if a `yield` there cannot be rewritten.
+    nested_in: Option<&'static str>,
+    /// Whether the value of the expression being visited is thrown away.
+    discarded: bool,
+    /// Whether any `yield`'s value (the sent value) is used.
+    pub(crate) sent_value_used: bool,
+    pub(crate) errors: Vec<syn::Error>,
+}
+
+impl Rewriter {
+    pub(crate) fn new(co: Ident, krate: TokenStream) -> Self {
+        Rewriter {
+            co,
+            krate,
+            nested_in: None,
+            discarded: false,
+            sent_value_used: false,
+            errors: Vec::new(),
+        }
+    }
+
+    fn with<T>(&mut self, discarded: bool, visit: impl FnOnce(&mut Self) -> T) -> T {
+        let outer = core::mem::replace(&mut self.discarded, discarded);
+        let out = visit(self);
+        self.discarded = outer;
+        out
+    }
+
+    fn nested<T>(&mut self, what: &'static str, visit: impl FnOnce(&mut Self) -> T) -> T {
+        let outer = self.nested_in.replace(what);
+        let out = self.with(false, visit);
+        self.nested_in = outer;
+        out
+    }
+
+    fn rewrite_yield(&mut self, node: &mut ExprYield) -> Expr {
+        let span = node.yield_token.span;
+        if let Some(inner) = node.expr.as_deref_mut() {
+            self.with(false, |this| this.visit_expr_mut(inner));
+        }
+        if let Some(what) = self.nested_in {
+            self.errors.push(syn::Error::new(
+                span,
+                format!(
+                    "`yield` cannot be used inside a {what} in `generator!`: the {what} runs \
+                     outside the generator's own resumption, so it has nowhere to pause. \
+                     Yield from the generator's body itself"
+                ),
+            ));
+            return parse_quote!(::core::unreachable!());
+        }
+        if !self.discarded {
+            self.sent_value_used = true;
+        }
+        let co = &self.co;
+        let krate = &self.krate;
+        let delegates = node.expr.as_deref_mut().is_some_and(take_marker);
+        match node.expr.take() {
+            Some(inner) if delegates => {
+                let delegate =
+                    quote_spanned!(inner.span()=> __yield_from_needs_a_generator_or_an_iterable);
+                parse_quote!({
+                    #[allow(unused_imports)]
+                    use #krate::__private::{DelegateToGenerator as _, DelegateToIterable as _};
+                    #krate::__private::DelegateTo(::core::option::Option::Some(#inner))
+                        .#delegate(&#co)
+                        .await
+                })
+            }
+            Some(inner) => parse_quote!(#co.yield_(#inner).await),
+            None => parse_quote!(#co.yield_(()).await),
+        }
+    }
+}
+
+/// Removes the `yield from` marker from `expr`; whether it was there.
+fn take_marker(expr: &mut Expr) -> bool {
+    let attrs = match expr {
+        Expr::Array(e) => &mut e.attrs,
+        Expr::Async(e) => &mut e.attrs,
+        Expr::Block(e) => &mut e.attrs,
+        Expr::Call(e) => &mut e.attrs,
+        Expr::Field(e) => &mut e.attrs,
+        Expr::Index(e) => &mut e.attrs,
+        Expr::Macro(e) => &mut e.attrs,
+        Expr::MethodCall(e) => &mut e.attrs,
+        Expr::Paren(e) => &mut e.attrs,
+        Expr::Path(e) => &mut e.attrs,
+        Expr::Range(e) => &mut e.attrs,
+        Expr::Reference(e) => &mut e.attrs,
+        Expr::Struct(e) => &mut e.attrs,
+        Expr::Tuple(e) => &mut e.attrs,
+        Expr::Unary(e) => &mut e.attrs,
+        Expr::Lit(e) => &mut e.attrs,
+        Expr::If(e) => &mut e.attrs,
+        Expr::Match(e) => &mut e.attrs,
+        Expr::Binary(e) => &mut e.attrs,
+        Expr::Cast(e) => &mut e.attrs,
+        Expr::Try(e) => &mut e.attrs,
+        Expr::Await(e) => &mut e.attrs,
+        _ => return false,
+    };
+    let before = attrs.len();
+    attrs.retain(|attr| !attr.path().is_ident(MARKER));
+    attrs.len() != before
+}
+
+impl VisitMut for Rewriter {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        let discarded = self.discarded;
+        match expr {
+            Expr::Yield(node) => {
+                *expr = self.rewrite_yield(node);
+            }
+            Expr::Closure(node) => {
+                self.nested("closure", |this| this.visit_expr_mut(&mut node.body))
+            }
+            Expr::Async(node) => self.nested("nested async block", |this| {
+                this.visit_block_mut(&mut node.block)
+            }),
+            // Block-like expressions pass their own position on to the values they end with.
+            Expr::Block(node) => self.visit_block_mut(&mut node.block),
+            Expr::Unsafe(node) => self.visit_block_mut(&mut node.block),
+            Expr::If(node) => {
+                self.with(false, |this| this.visit_expr_mut(&mut node.cond));
+                self.with(discarded, |this| {
+                    this.visit_block_mut(&mut node.then_branch)
+                });
+                if let Some((_, otherwise)) = &mut node.else_branch {
+                    self.with(discarded, |this| this.visit_expr_mut(otherwise));
+                }
+            }
+            Expr::Match(node) => {
+                self.with(false, |this| this.visit_expr_mut(&mut node.expr));
+                for arm in &mut node.arms {
+                    if let Some((_, guard)) = &mut arm.guard {
+                        self.with(false, |this| this.visit_expr_mut(guard));
+                    }
+                    self.with(discarded, |this| this.visit_expr_mut(&mut arm.body));
+                }
+            }
+            Expr::Loop(node) => self.with(true, |this| this.visit_block_mut(&mut node.body)),
+            Expr::While(node) => {
+                self.with(false, |this| this.visit_expr_mut(&mut node.cond));
+                self.with(true, |this| this.visit_block_mut(&mut node.body));
+            }
+            Expr::ForLoop(node) => {
+                self.with(false, |this| this.visit_expr_mut(&mut node.expr));
+                self.with(true, |this| this.visit_block_mut(&mut node.body));
+            }
+            Expr::Macro(node) => self.check_macro_tokens(node.mac.tokens.clone()),
+            _ => self.with(false, |this| visit_mut::visit_expr_mut(this, expr)),
+        }
+    }
+
+    fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
+        match stmt {
+            Stmt::Expr(expr, Some(_semicolon)) => self.with(true, |this| this.visit_expr_mut(expr)),
+            Stmt::Expr(expr, None) => self.visit_expr_mut(expr),
+            Stmt::Local(local) => {
+                if let Some(init) = &mut local.init {
+                    self.with(false, |this| {
+                        this.visit_expr_mut(&mut init.expr);
+                        if let Some((_, diverge)) = &mut init.diverge {
+                            this.visit_expr_mut(diverge);
+                        }
+                    });
+                }
+            }
+            Stmt::Item(item) => self.visit_item_mut(item),
+            Stmt::Macro(node) => self.check_macro_tokens(node.mac.tokens.clone()),
+        }
+    }
+
+    fn visit_item_mut(&mut self, item: &mut Item) {
+        self.nested("nested item", |this| visit_mut::visit_item_mut(this, item));
+    }
+}
+
+impl Rewriter {
+    /// A macro call's tokens are opaque until it expands, after this macro has run, so a
+    /// `yield` in them could not be rewritten. Say so at the `yield` rather than let the
+    /// compiler report an unstable `yield` expression.
+    fn check_macro_tokens(&mut self, tokens: TokenStream) {
+        for tree in tokens {
+            match tree {
+                TokenTree::Ident(ident) if ident == "yield" => {
+                    self.errors.push(syn::Error::new(
+                        ident.span(),
+                        "`yield` cannot be used inside a macro call in `generator!`: the macro \
+                         expands after the generator is built. Bind the value first: \
+                         `let sent = yield value;`, then use `sent` in the macro",
+                    ));
+                }
+                TokenTree::Group(group) => self.check_macro_tokens(group.stream()),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The rewritten statements.
+pub(crate) fn rewrite(stmts: &mut [Stmt], rewriter: &mut Rewriter) -> TokenStream {
+    let mut out = TokenStream::new();
+    for stmt in stmts.iter_mut() {
+        rewriter.visit_stmt_mut(stmt);
+        stmt.to_tokens(&mut out);
+    }
+    out
+}
