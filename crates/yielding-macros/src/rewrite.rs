@@ -5,7 +5,7 @@ use proc_macro2::{Ident, TokenStream, TokenTree};
 use quote::{ToTokens, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, ExprYield, Item, Stmt, parse_quote};
+use syn::{Expr, ExprYield, Item, Pat, Stmt, parse_quote, parse_quote_spanned};
 
 use crate::yield_from::MARKER;
 
@@ -52,8 +52,14 @@ impl Rewriter {
 
     fn rewrite_yield(&mut self, node: &mut ExprYield) -> Expr {
         let span = node.yield_token.span;
+        let delegates = node.expr.as_deref_mut().and_then(delegated).is_some();
         if let Some(inner) = node.expr.as_deref_mut() {
-            self.with(false, |this| this.visit_expr_mut(inner));
+            let operand = if delegates {
+                delegated(inner).expect("checked above")
+            } else {
+                inner
+            };
+            self.with(false, |this| this.visit_expr_mut(operand));
         }
         if let Some(what) = self.nested_in {
             self.errors.push(syn::Error::new(
@@ -71,55 +77,37 @@ impl Rewriter {
         }
         let co = &self.co;
         let krate = &self.krate;
-        let delegates = node.expr.as_deref_mut().is_some_and(take_marker);
-        match node.expr.take() {
+        match node.expr.as_deref_mut() {
             Some(inner) if delegates => {
-                let delegate =
-                    quote_spanned!(inner.span()=> __yield_from_needs_a_generator_or_an_iterable);
+                let operand = delegated(inner).expect("checked above");
+                let method =
+                    quote_spanned!(operand.span()=> __yield_from_needs_a_generator_or_an_iterable);
                 parse_quote!({
                     #[allow(unused_imports)]
                     use #krate::__private::{DelegateToGenerator as _, DelegateToIterable as _};
-                    #krate::__private::DelegateTo(::core::option::Option::Some(#inner))
-                        .#delegate(&#co)
+                    #krate::__private::DelegateTo(::core::option::Option::Some(#operand))
+                        .#method(&#co)
                         .await
                 })
             }
-            Some(inner) => parse_quote!(#co.yield_(#inner).await),
-            None => parse_quote!(#co.yield_(()).await),
+            // Spanned at the `yield`, so that type errors point there.
+            Some(inner) => parse_quote_spanned!(span=> #co.yield_(#inner).await),
+            None => parse_quote_spanned!(span=> #co.yield_(()).await),
         }
     }
 }
 
-/// Removes the `yield from` marker from `expr`; whether it was there.
-fn take_marker(expr: &mut Expr) -> bool {
-    let attrs = match expr {
-        Expr::Array(e) => &mut e.attrs,
-        Expr::Async(e) => &mut e.attrs,
-        Expr::Block(e) => &mut e.attrs,
-        Expr::Call(e) => &mut e.attrs,
-        Expr::Field(e) => &mut e.attrs,
-        Expr::Index(e) => &mut e.attrs,
-        Expr::Macro(e) => &mut e.attrs,
-        Expr::MethodCall(e) => &mut e.attrs,
-        Expr::Paren(e) => &mut e.attrs,
-        Expr::Path(e) => &mut e.attrs,
-        Expr::Range(e) => &mut e.attrs,
-        Expr::Reference(e) => &mut e.attrs,
-        Expr::Struct(e) => &mut e.attrs,
-        Expr::Tuple(e) => &mut e.attrs,
-        Expr::Unary(e) => &mut e.attrs,
-        Expr::Lit(e) => &mut e.attrs,
-        Expr::If(e) => &mut e.attrs,
-        Expr::Match(e) => &mut e.attrs,
-        Expr::Binary(e) => &mut e.attrs,
-        Expr::Cast(e) => &mut e.attrs,
-        Expr::Try(e) => &mut e.attrs,
-        Expr::Await(e) => &mut e.attrs,
-        _ => return false,
-    };
-    let before = attrs.len();
-    attrs.retain(|attr| !attr.path().is_ident(MARKER));
-    attrs.len() != before
+/// The delegated expression, if `expr` is the `yield from` marker closure.
+fn delegated(expr: &mut Expr) -> Option<&mut Expr> {
+    match expr {
+        Expr::Closure(closure)
+            if closure.inputs.len() == 1
+                && matches!(&closure.inputs[0], Pat::Ident(p) if p.ident == MARKER) =>
+        {
+            Some(&mut closure.body)
+        }
+        _ => None,
+    }
 }
 
 impl VisitMut for Rewriter {

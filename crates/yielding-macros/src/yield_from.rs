@@ -1,11 +1,13 @@
 //! `yield from expr`: Python's spelling is not Rust syntax, so before parsing, the tokens
-//! `yield from` become `yield #[__yielding_from]`, which syn parses as a yield of an
-//! expression carrying a marker attribute.
+//! `yield from` become `yield |__yielding_from|`, which syn parses as a yield of a closure.
+//! A closure's body extends as far as `yield`'s operand does (both take everything to the
+//! right), so the closure's body is exactly the delegated expression, whatever operators
+//! it contains (`yield from 0..n`, `yield from a.chain(b)`). The rewriter recognises the
+//! marker parameter and never lets such a closure reach the compiler.
 
-use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, TokenStream, TokenTree};
+use proc_macro2::{Group, Ident, Punct, Spacing, TokenStream, TokenTree};
 
-/// The marker attribute's name. The attribute never reaches the compiler: the rewriter
-/// removes it.
+/// The marker closure's parameter name.
 pub(crate) const MARKER: &str = "__yielding_from";
 
 /// Marks every `yield from <expr>` in `tokens`, at any depth.
@@ -47,12 +49,16 @@ fn starts_expression(token: &TokenTree) -> bool {
     !matches!(token, TokenTree::Punct(p) if matches!(p.as_char(), ';' | ','))
 }
 
-/// `#[__yielding_from]`, spanned at the `from` it replaces so errors point there.
-fn marker(from: &Ident) -> [TokenTree; 2] {
-    let mut pound = Punct::new('#', Spacing::Alone);
-    pound.set_span(from.span());
-    let name = Ident::new(MARKER, from.span());
-    let mut brackets = Group::new(Delimiter::Bracket, TokenTree::Ident(name).into());
-    brackets.set_span(from.span());
-    [TokenTree::Punct(pound), TokenTree::Group(brackets)]
+/// `|__yielding_from|`, spanned at the `from` it replaces so errors point there.
+fn marker(from: &Ident) -> [TokenTree; 3] {
+    let pipe = || {
+        let mut pipe = Punct::new('|', Spacing::Alone);
+        pipe.set_span(from.span());
+        TokenTree::Punct(pipe)
+    };
+    [
+        pipe(),
+        TokenTree::Ident(Ident::new(MARKER, from.span())),
+        pipe(),
+    ]
 }
