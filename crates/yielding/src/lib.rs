@@ -3,35 +3,34 @@
 //!
 //! # Quickstart
 //!
-//! A generator's body is an `async` block given a yield handle, `co`. Each
-//! `co.yield_(value).await` pauses the body with a value, keeping its local state, and
-//! evaluates to whatever the caller sends back.
+//! [`generator!`] takes a block written with Python's `yield` and makes a generator of it:
+//! an [`Iterator`] that also has `send`, `throw`, `close` and a return value.
 //!
 //! ```
-//! use yielding::{Co, Gen};
+//! use yielding::generator;
 //!
 //! // An infinite sequence, used as an ordinary Iterator.
 //! fn fibonacci() -> impl Iterator<Item = u64> {
-//!     Gen::new(|co| async move {
+//!     generator! {
 //!         let (mut a, mut b) = (0u64, 1u64);
 //!         loop {
-//!             co.yield_(a).await;
+//!             yield a;
 //!             (a, b) = (b, a + b);
 //!         }
-//!     })
+//!     }
 //! }
 //! let first: Vec<u64> = fibonacci().take(10).collect();
 //! println!("{first:?}");
 //!
-//! // send(): the value of `yield_` is what the caller sent.
-//! let mut average = Gen::with_send(|co: Co<f64, f64>| async move {
+//! // send(): the value of `yield` is what the caller sent.
+//! let mut average = generator! {
 //!     let (mut total, mut count) = (0.0, 0.0);
 //!     loop {
-//!         let x = co.yield_(if count > 0.0 { total / count } else { 0.0 }).await;
+//!         let x: f64 = yield if count > 0.0 { total / count } else { 0.0 };
 //!         total += x;
 //!         count += 1.0;
 //!     }
-//! });
+//! };
 //! println!("{:?}", average.start()); // prime it, as Python's next(g)
 //! println!("{:?}", average.send(10.0));
 //! println!("{:?}", average.send(20.0));
@@ -48,21 +47,54 @@
 //! Some(15.0)
 //! ```
 //!
+//! ## Without macros
+//!
+//! The macro expands to the core API, which works as well on its own and suits rustfmt and
+//! rust-analyzer better. A body is an `async` block given a yield handle, `co`; each
+//! `co.yield_(value).await` pauses the body with a value, keeping its local state, and
+//! evaluates to what the caller sends back.
+//!
+//! ```
+//! use yielding::{Co, Gen};
+//!
+//! fn fibonacci() -> impl Iterator<Item = u64> {
+//!     Gen::new(|co| async move {
+//!         let (mut a, mut b) = (0u64, 1u64);
+//!         loop {
+//!             co.yield_(a).await;
+//!             (a, b) = (b, a + b);
+//!         }
+//!     })
+//! }
+//! assert_eq!(fibonacci().take(5).collect::<Vec<_>>(), [0, 1, 1, 2, 3]);
+//!
+//! let mut average = Gen::with_send(|co: Co<f64, f64>| async move {
+//!     let (mut total, mut count) = (0.0, 0.0);
+//!     loop {
+//!         let x = co.yield_(if count > 0.0 { total / count } else { 0.0 }).await;
+//!         total += x;
+//!         count += 1.0;
+//!     }
+//! });
+//! assert_eq!(average.start(), Some(0.0));
+//! assert_eq!(average.send(10.0), Some(10.0));
+//! ```
+//!
 //! # Python → yielding
 //!
 //! | Python | yielding |
 //! |---|---|
-//! | `def g(): ... yield x` | `Gen::new(\|co\| async move { ... co.yield_(x).await; ... })` |
+//! | `def g(): ... yield x` | `generator! { ... yield x; ... }`, or `Gen::new(\|co\| async move { ... co.yield_(x).await; ... })` |
 //! | calling `g()` runs nothing | creating a [`Gen`] runs nothing; the body starts at the first resume |
 //! | `next(g)`, `for x in g` | [`Iterator::next`], `for x in g` |
-//! | `v = yield x`; `g.send(v)` | `let v = co.yield_(x).await;` [`Gen::send`] |
+//! | `v = yield x`; `g.send(v)` | `let v = yield x;` (or `co.yield_(x).await`); [`Gen::send`] |
 //! | priming `next(g)` before `send` | [`Gen::start`] (or `next()`) |
 //! | `StopIteration.value` | [`Gen::take_return`], or `Complete(value)` from [`Gen::resume`] |
 //! | exhausted stays exhausted | every later resume returns `None`; never panics |
 //! | `g.throw(e)` | [`Gen::throw`], when the send type is `Result<T, E>` |
 //! | `g.close()`, `finally:` | [`Gen::close`] or drop; cleanup is `Drop` of the live locals |
-//! | `r = yield from sub` | `let r = co.`[`yield_from`](Co::yield_from)`(sub).await;` |
-//! | `yield from iterable` | `co.`[`yield_from_iter`](Co::yield_from_iter)`(iterable).await;` |
+//! | `r = yield from sub` | `let r = yield from sub;` (or `co.`[`yield_from`](Co::yield_from)`(sub).await`) |
+//! | `yield from iterable` | `yield from iterable;` (or `co.`[`yield_from_iter`](Co::yield_from_iter)`(iterable).await`) |
 //! | `inspect.getgeneratorstate(g)` | [`Gen::state`] |
 //! | "generator already executing" | impossible through `&mut`; [`SharedGen`] reports [`AlreadyRunning`] |
 //!
@@ -178,8 +210,10 @@
 //!
 //! # Cargo features
 //!
-//! - `std` (default): implements `std::error::Error` and other std conveniences. Without
-//!   it the crate is `no_std` and needs only `alloc`.
+//! - `std` (default): std conveniences. Without it the crate is `no_std` and needs only
+//!   `alloc`.
+//! - `macros` (default): [`generator!`], through the `yielding-macros` crate, pinned to
+//!   this crate's exact version.
 
 #![no_std]
 #![deny(unsafe_code)]
