@@ -39,13 +39,13 @@ fn expand(input: TokenStream) -> TokenStream {
         Err(error) => return fallback(&krate, error.to_compile_error()),
     };
     let body = yield_from::mark(input.body);
-    let mut stmts = match syn::Block::parse_within.parse2(body) {
+    let stmts = match syn::Block::parse_within.parse2(body) {
         Ok(stmts) => stmts,
         Err(error) => return fallback(&krate, error.to_compile_error()),
     };
     let co = Ident::new("__yielding_co", Span::mixed_site());
     let mut rewriter = rewrite::Rewriter::new(co.clone(), krate.clone());
-    let body = rewrite::rewrite(&mut stmts, &mut rewriter);
+    let body = rewrite::rewrite(stmts, &mut rewriter);
     let errors: TokenStream = rewriter
         .errors
         .iter()

@@ -153,8 +153,19 @@ impl VisitMut for Rewriter {
                 self.with(false, |this| this.visit_expr_mut(&mut node.expr));
                 self.with(true, |this| this.visit_block_mut(&mut node.body));
             }
-            Expr::Macro(node) => self.check_macro_tokens(node.mac.tokens.clone()),
+            Expr::Macro(node) => self.check_macro(&node.mac),
             _ => self.with(false, |this| visit_mut::visit_expr_mut(this, expr)),
+        }
+    }
+
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let tail_discarded = self.discarded;
+        let last = block.stmts.len().saturating_sub(1);
+        for (i, stmt) in block.stmts.iter_mut().enumerate() {
+            // A block-like statement before the tail (`if`, `match` without `;`) has the
+            // value `()`: whatever its branches end with is thrown away.
+            let discarded = i != last || tail_discarded;
+            self.with(discarded, |this| this.visit_stmt_mut(stmt));
         }
     }
 
@@ -173,7 +184,7 @@ impl VisitMut for Rewriter {
                 }
             }
             Stmt::Item(item) => self.visit_item_mut(item),
-            Stmt::Macro(node) => self.check_macro_tokens(node.mac.tokens.clone()),
+            Stmt::Macro(node) => self.check_macro(&node.mac),
         }
     }
 
@@ -185,7 +196,19 @@ impl VisitMut for Rewriter {
 impl Rewriter {
     /// A macro call's tokens are opaque until it expands, after this macro has run, so a
     /// `yield` in them could not be rewritten. Say so at the `yield` rather than let the
-    /// compiler report an unstable `yield` expression.
+    /// compiler report an unstable `yield` expression. A nested `generator!` is the
+    /// exception: its `yield`s are its own, and it rewrites them itself.
+    fn check_macro(&mut self, mac: &syn::Macro) {
+        let nested_generator = mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == "generator");
+        if !nested_generator {
+            self.check_macro_tokens(mac.tokens.clone());
+        }
+    }
+
     fn check_macro_tokens(&mut self, tokens: TokenStream) {
         for tree in tokens {
             match tree {
@@ -204,11 +227,16 @@ impl Rewriter {
     }
 }
 
-/// The rewritten statements.
-pub(crate) fn rewrite(stmts: &mut [Stmt], rewriter: &mut Rewriter) -> TokenStream {
+/// The rewritten statements. The body's own tail is the return value, not a use of a sent
+/// value: `generator! { ...; yield x }` stays a generator that receives nothing.
+pub(crate) fn rewrite(stmts: Vec<Stmt>, rewriter: &mut Rewriter) -> TokenStream {
+    let mut block = syn::Block {
+        brace_token: Default::default(),
+        stmts,
+    };
+    rewriter.with(true, |this| this.visit_block_mut(&mut block));
     let mut out = TokenStream::new();
-    for stmt in stmts.iter_mut() {
-        rewriter.visit_stmt_mut(stmt);
+    for stmt in &block.stmts {
         stmt.to_tokens(&mut out);
     }
     out

@@ -1,22 +1,24 @@
-//! A tour of Python's generators, in Rust, with `yielding`.
+//! A tour of Python's generators, in Rust, with `yielding`'s `generator!` macro.
 //!
 //! Walks sections 2–11 of the "Infinite Memory (Python Generators)" tutorial. Each Python
-//! generator becomes a Rust function returning a generator: the body is an `async` block
-//! given a yield handle `co`, and `co.yield_(x).await` is Python's `yield x`.
+//! generator becomes a Rust function whose body is `generator! { ... }`, written with
+//! Python's `yield x`, `v = yield x` and `yield from sub`. Comments say where Rust has to
+//! differ from the Python, and why.
 //!
 //! Run it with `cargo run --example tour`. Lines starting with `#` are explanations that the
-//! Python version does not print.
+//! Python version does not print. `cargo run --example tour_core` is the same tour written
+//! with the core API (`co.yield_(x).await`), for people who prefer no macros.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::env;
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Write};
+use std::fs::{self, File};
+use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use yielding::{Co, Gen};
+use yielding::{Gen, generator};
 
 fn main() -> io::Result<()> {
     basic_yield();
@@ -43,13 +45,13 @@ fn section(title: &str) {
 /// Python's `gen()`. `gen` is a reserved keyword in Rust 2024 (for future native `gen`
 /// blocks), so the raw identifier `r#gen` keeps Python's name.
 fn r#gen() -> impl Iterator<Item = i32> {
-    // Building the generator runs none of the body, as calling `gen()` in Python runs
-    // nothing: the body starts at the first `next()`.
-    Gen::new(|co| async move {
-        co.yield_(1).await;
-        co.yield_(2).await;
-        co.yield_(3).await;
-    })
+    // As calling `gen()` in Python runs nothing, building the generator runs none of the
+    // body: it starts at the first `next()`.
+    generator! {
+        yield 1;
+        yield 2;
+        yield 3;
+    }
 }
 
 fn basic_yield() {
@@ -62,55 +64,6 @@ fn basic_yield() {
 // ---------------------------------------------------------------------------------------
 // 3. List vs generator (memory difference), measured
 // ---------------------------------------------------------------------------------------
-
-/// The global allocator, wrapped to count the bytes the program holds on the heap, so that
-/// section 3 shows measured memory rather than claims.
-struct CountingAlloc;
-
-/// Heap bytes allocated and not yet freed.
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-/// The highest `LIVE` since the last `reset_peak`.
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: both methods forward to `System` with their arguments unchanged, so every block
-// handed out is one `System` handed out, with `System`'s guarantees. The counters only
-// do arithmetic on sizes and never touch the memory. The trait's default `realloc` and
-// `alloc_zeroed` go through these two methods, so they are counted too.
-unsafe impl GlobalAlloc for CountingAlloc {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: our caller upholds `GlobalAlloc::alloc`'s contract for `layout` (a
-        // non-zero size), which is exactly what `System.alloc` requires.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
-            PEAK.fetch_max(live, Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: our caller guarantees `ptr` came from this allocator with this `layout`;
-        // this allocator got every block from `System.alloc` with the same layout.
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Relaxed);
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: CountingAlloc = CountingAlloc;
-
-fn live_bytes() -> usize {
-    LIVE.load(Relaxed)
-}
-
-/// Starts a new peak measurement from the bytes live now.
-fn reset_peak() {
-    PEAK.store(live_bytes(), Relaxed);
-}
-
-fn peak_bytes() -> usize {
-    PEAK.load(Relaxed)
-}
 
 fn list_vs_generator() {
     section("3. List vs generator");
@@ -126,15 +79,16 @@ fn list_vs_generator() {
     drop(numbers);
 
     // numbers = (x for x in range(1_000_000)): only the paused body is stored, that is
-    // the loop's state. (A Rust range, like Python's `range`, is already lazy; the
-    // generator is spelled out so that its own memory is what gets measured.)
+    // the loop's state. Rust has no generator expressions, so the loop is spelled out.
+    // (A Rust range, like Python's `range`, is already lazy; the generator is written so
+    // that its own memory is what gets measured.)
     let before = live_bytes();
-    let numbers = Gen::new(|co| async move {
+    let numbers = generator! {
         for x in 0..1_000_000u64 {
-            co.yield_(x).await;
+            yield x;
         }
-    });
-    // `Gen::new` allocates once, for the body; the handle itself lives on the stack.
+    };
+    // A generator allocates once, for the body; the handle itself lives on the stack.
     let heap = live_bytes() - before;
     let handle = size_of_val(&numbers);
 
@@ -156,10 +110,10 @@ fn list_vs_generator() {
 // ---------------------------------------------------------------------------------------
 
 fn fibonacci() -> impl Iterator<Item = u64> {
-    Gen::new(|co| async move {
+    generator! {
         let (mut a, mut b) = (0u64, 1u64);
         loop {
-            co.yield_(a).await;
+            yield a;
             // Python's ints never overflow; a u64 holds Fibonacci numbers only up to
             // fib(93). `checked_add` ends the sequence there instead of panicking (debug
             // builds) or wrapping to wrong numbers (release builds).
@@ -169,8 +123,8 @@ fn fibonacci() -> impl Iterator<Item = u64> {
             (a, b) = (b, next);
         }
         // `a` (fib(92)) was just yielded; `b` (fib(93)) still fits, so it comes last.
-        co.yield_(b).await;
-    })
+        yield b;
+    }
 }
 
 fn infinite_sequence() {
@@ -226,21 +180,21 @@ fn next_and_stop_iteration() {
 // ---------------------------------------------------------------------------------------
 
 fn square(nums: impl IntoIterator<Item = u64>) -> impl Iterator<Item = u64> {
-    Gen::new(|co| async move {
+    generator! {
         for n in nums {
-            co.yield_(n * n).await;
+            yield n * n;
         }
-    })
+    }
 }
 
 fn even(nums: impl IntoIterator<Item = u64>) -> impl Iterator<Item = u64> {
-    Gen::new(|co| async move {
+    generator! {
         for n in nums {
             if n % 2 == 0 {
-                co.yield_(n).await;
+                yield n;
             }
         }
-    })
+    }
 }
 
 fn pipelines() {
@@ -255,19 +209,18 @@ fn pipelines() {
 // ---------------------------------------------------------------------------------------
 
 /// Yields the file's lines one at a time. Python raises an exception when the file cannot
-/// be opened or read; here each item is an `io::Result`, as with std's
-/// `BufRead::lines`, so the caller sees the error as a value and decides (`?` stops at it),
-/// and an error is the last item.
+/// be opened or read; here each item is an `io::Result`, as with std's `BufRead::lines`,
+/// so the caller sees the error as a value and decides (`?` stops at it), and an error is
+/// the last item.
 fn read_file(path: impl AsRef<Path>) -> impl Iterator<Item = io::Result<String>> {
-    let path = path.as_ref().to_path_buf();
-    Gen::new(|co| async move {
-        // As in Python, the file is opened at the first `next()`, not when the generator is
-        // created. `with open(...)` closes the file when the block ends; here `Drop` does,
-        // when the body finishes or the generator is dropped half-way.
-        let file = match File::open(&path) {
+    generator! {
+        // As in Python, the file is opened at the first `next()`, not when the generator
+        // is created. `with open(...)` closes the file when the block ends; here `Drop`
+        // does, when the body finishes or the generator is dropped half-way.
+        let file = match File::open(path) {
             Ok(file) => file,
             Err(error) => {
-                co.yield_(Err(error)).await;
+                yield Err(error);
                 return;
             }
         };
@@ -275,58 +228,29 @@ fn read_file(path: impl AsRef<Path>) -> impl Iterator<Item = io::Result<String>>
             // An exception ends a Python generator; likewise this one stops after its
             // first error instead of going on to yield more failed reads.
             let failed = line.is_err();
-            co.yield_(line).await;
+            yield line;
             if failed {
                 return;
             }
         }
-    })
-}
-
-/// A file in the temporary directory, deleted when dropped: the stand-in for Python's
-/// `with tempfile.TemporaryDirectory() as d:`.
-struct TempFile {
-    path: PathBuf,
-}
-
-impl TempFile {
-    fn with_contents(contents: &str) -> io::Result<TempFile> {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.subsec_nanos());
-        let name = format!("yielding-tour-{}-{nanos}.txt", process::id());
-        let path = env::temp_dir().join(name);
-        // `create_new` fails rather than overwrite a file that happens to have the name.
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)?;
-        let temp = TempFile { path };
-        file.write_all(contents.as_bytes())?;
-        Ok(temp)
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        // A failure to delete a temporary file is not worth a panic in a destructor.
-        let _ = fs::remove_file(&self.path);
     }
 }
 
 fn large_file_reader() -> io::Result<()> {
     section("8. Large file reader");
-    let sample = TempFile::with_contents("alpha\nbeta\ngamma\n")?;
+    // with tempfile.TemporaryDirectory() as d:
+    let dir = TempDir::new()?;
+    let path = dir.path().join("sample.txt");
+    fs::write(&path, "alpha\nbeta\ngamma\n")?;
     // enumerate(read_file(path), 1): counting from 1 is `(1..).zip(...)`.
-    for (i, line) in (1..).zip(read_file(&sample.path)) {
+    for (i, line) in (1..).zip(read_file(&path)) {
         // `lines()` already strips the line ending that Python's `rstrip()` removes.
         let line = line?;
         println!("{i}: {line}");
     }
 
     // Errors arrive through the generator too: read the file again once it is deleted.
-    let path = sample.path.clone();
-    drop(sample);
+    drop(dir);
     match read_file(&path).next() {
         Some(Err(error)) => println!("# reading it after deletion yields Err({:?})", error.kind()),
         Some(Ok(line)) => println!("# unexpectedly still readable: {line}"),
@@ -342,30 +266,31 @@ fn large_file_reader() -> io::Result<()> {
 /// Section 9's generators get a module of their own, so that the delegating one keeps its
 /// Python name, `main`, without clashing with the program's entry point.
 mod delegation {
-    use yielding::Gen;
+    use yielding::generator;
 
-    // These return the concrete `Gen` type rather than `impl Iterator`: `co.yield_from`
-    // needs the generator itself, because it forwards sends and throws into it and
-    // evaluates to its return value. (`co.yield_from_iter` takes any iterator.)
-    pub(super) fn gen_a() -> Gen<i32, (), impl Future<Output = ()>> {
-        Gen::new(|co| async move {
-            co.yield_(1).await;
-            co.yield_(2).await;
-        })
+    pub(super) fn gen_a() -> impl Iterator<Item = i32> {
+        generator! {
+            yield 1;
+            yield 2;
+        }
     }
 
-    pub(super) fn gen_b() -> Gen<i32, (), impl Future<Output = ()>> {
-        Gen::new(|co| async move {
-            co.yield_(3).await;
-            co.yield_(4).await;
-        })
+    pub(super) fn gen_b() -> impl Iterator<Item = i32> {
+        generator! {
+            yield 3;
+            yield 4;
+        }
     }
 
+    // `yield from` takes a generator or anything iterable. `gen_a` and `gen_b` return
+    // `impl Iterator`, so it iterates them, which is all Python's `yield from` does here.
+    // To forward `send`s to a delegate and get its return value, as Python's does too,
+    // return the generator's own type, `Gen<..>` (see section 10).
     pub(super) fn main() -> impl Iterator<Item = i32> {
-        Gen::new(|co| async move {
-            co.yield_from(gen_a()).await;
-            co.yield_from(gen_b()).await;
-        })
+        generator! {
+            yield from gen_a();
+            yield from gen_b();
+        }
     }
 
     pub(super) fn run() {
@@ -378,13 +303,14 @@ mod delegation {
 // 10. send() (two-way communication)
 // ---------------------------------------------------------------------------------------
 
-/// `Co<(), i32>`: it yields `()` (Python's bare `yield` yields `None`) and receives `i32`.
-/// The concrete `Gen` type is returned because `start` and `send` are `Gen`'s methods.
+/// Yields `()` (Python's bare `yield` yields `None`) and receives an `i32`. The return type
+/// is the concrete `Gen<Yield, Send, _>`, not `impl Iterator`, because `start` and `send`
+/// are `Gen`'s own methods; the macro infers its types from it.
 fn receiver() -> Gen<(), i32, impl Future<Output = ()>> {
-    Gen::with_send(|co: Co<(), i32>| async move {
-        let value = co.yield_(()).await;
+    generator! {
+        let value = yield;
         println!("{value}");
-    })
+    }
 }
 
 fn send_two_way() {
@@ -406,20 +332,17 @@ fn send_two_way() {
 // ---------------------------------------------------------------------------------------
 
 fn running_average() -> Gen<f64, f64, impl Future<Output = ()>> {
-    Gen::with_send(|co: Co<f64, f64>| async move {
+    generator! {
         let mut total = 0.0;
         let mut count = 0u32;
         loop {
-            let average = if count > 0 {
-                total / f64::from(count)
-            } else {
-                0.0
-            };
-            let num = co.yield_(average).await;
+            // Python's `total / count if count else 0` is Rust's `if` expression; Rust
+            // converts the integer count to a float explicitly, where Python mixes them.
+            let num = yield if count > 0 { total / f64::from(count) } else { 0.0 };
             total += num;
             count += 1;
         }
-    })
+    }
 }
 
 fn running_average_demo() {
@@ -431,4 +354,82 @@ fn running_average_demo() {
     println!("{:.1}", g.send(10.0).expect(never_ends));
     println!("{:.1}", g.send(20.0).expect(never_ends));
     println!("{:.1}", g.send(30.0).expect(never_ends));
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers, not part of the tutorial: a counting allocator for section 3's measurements,
+// and a temporary directory for section 8.
+// ---------------------------------------------------------------------------------------
+
+/// The system allocator, counting the bytes held on the heap.
+struct CountingAlloc;
+
+/// Heap bytes allocated and not yet freed.
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+/// The highest `LIVE` since the last `reset_peak`.
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: both methods forward to `System` with their arguments unchanged, and the counters
+// never touch the memory. The default `realloc` and `alloc_zeroed` call these two, so they
+// are counted too.
+unsafe impl GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: our caller upholds `GlobalAlloc::alloc`'s contract, `System.alloc`'s too.
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+            PEAK.fetch_max(live, Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from `alloc` above, so from `System.alloc`, with this `layout`.
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAlloc = CountingAlloc;
+
+fn live_bytes() -> usize {
+    LIVE.load(Relaxed)
+}
+
+/// Starts a new peak measurement from the bytes live now.
+fn reset_peak() {
+    PEAK.store(live_bytes(), Relaxed);
+}
+
+fn peak_bytes() -> usize {
+    PEAK.load(Relaxed)
+}
+
+/// A new directory in the system's temporary directory, deleted with its contents when
+/// dropped: Python's `tempfile.TemporaryDirectory()`.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> io::Result<TempDir> {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.subsec_nanos());
+        let name = format!("yielding-tour-{}-{nanos}", process::id());
+        let path = env::temp_dir().join(name);
+        // `create_dir` fails rather than reuse a directory that happens to have the name.
+        fs::create_dir(&path)?;
+        Ok(TempDir(path))
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        // A failure to clean up is not worth a panic in a destructor.
+        let _ = fs::remove_dir_all(&self.0);
+    }
 }

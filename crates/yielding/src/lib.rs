@@ -124,38 +124,41 @@
 //!   paused generator drops its live locals, innermost delegate first. Cleanup cannot yield,
 //!   so Python's "generator ignored GeneratorExit" cannot happen.
 //! - **Delegation.** [`Co::yield_from`] passes items out and sends, throws and closing in,
-//!   and evaluates to the delegate's return value. Recursive generators work; box the
-//!   recursive call, as in the example below.
+//!   and evaluates to the delegate's return value. Recursive generators work as they are:
+//!   the body already lives behind a pointer, so a generator that delegates to itself has a
+//!   finite size.
 //!
 //! ```
-//! use yielding::Gen;
+//! use yielding::{Gen, generator};
 //!
 //! enum Tree {
 //!     Leaf(u32),
 //!     Node(Vec<Tree>),
 //! }
 //!
-//! type Walk<'t> = Gen<u32, (), std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 't>>>;
-//!
-//! fn walk(tree: &Tree) -> Walk<'_> {
-//!     Gen::new(|co| {
-//!         Box::pin(async move {
-//!             match tree {
-//!                 Tree::Leaf(v) => {
-//!                     co.yield_(*v).await;
-//!                 }
-//!                 Tree::Node(children) => {
-//!                     for child in children {
-//!                         co.yield_from(walk(child)).await;
-//!                     }
-//!                 }
+//! // Yields the leaves in order and returns how many there were.
+//! fn walk(tree: &Tree) -> Gen<u32, (), impl Future<Output = usize> + '_> {
+//!     generator! {
+//!         match tree {
+//!             Tree::Leaf(v) => {
+//!                 yield *v;
+//!                 1
 //!             }
-//!         }) as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>
-//!     })
+//!             Tree::Node(children) => {
+//!                 let mut leaves = 0;
+//!                 for child in children {
+//!                     leaves += yield from walk(child);
+//!                 }
+//!                 leaves
+//!             }
+//!         }
+//!     }
 //! }
 //!
 //! let tree = Tree::Node(vec![Tree::Leaf(1), Tree::Node(vec![Tree::Leaf(2), Tree::Leaf(3)])]);
-//! assert_eq!(walk(&tree).collect::<Vec<_>>(), [1, 2, 3]);
+//! let mut leaves = walk(&tree);
+//! assert_eq!((&mut leaves).collect::<Vec<_>>(), [1, 2, 3]);
+//! assert_eq!(leaves.take_return(), Some(3));
 //! ```
 //!
 //! # Memory

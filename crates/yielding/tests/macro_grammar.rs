@@ -246,3 +246,29 @@ fn macro_generators_are_send_when_their_body_is() {
         .unwrap();
     assert_eq!(items, [1, 2]);
 }
+
+#[test]
+fn a_final_yield_without_semicolon_still_receives_nothing() {
+    // Python has no semicolons; a last `yield 1` written without one is still a plain
+    // generator whose send type is `()`.
+    fn one() -> impl Iterator<Item = i32> {
+        generator! { yield 0; yield 1 }
+    }
+    assert_eq!(one().collect::<Vec<_>>(), [0, 1]);
+}
+
+#[test]
+fn a_generator_inside_a_generator() {
+    // Python: a generator function may define and delegate to another one.
+    fn numbers() -> impl Iterator<Item = i32> {
+        generator! {
+            fn evens(limit: i32) -> impl Iterator<Item = i32> {
+                generator! { for i in (0..limit).step_by(2) { yield i; } }
+            }
+            let odds = generator! { yield 1; yield 3; };
+            yield from evens(4);
+            yield from odds;
+        }
+    }
+    assert_eq!(numbers().collect::<Vec<_>>(), [0, 2, 1, 3]);
+}

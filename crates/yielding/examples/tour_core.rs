@@ -1,0 +1,436 @@
+//! A tour of Python's generators, in Rust, with `yielding`'s core API.
+//!
+//! The same tour as `examples/tour.rs`, written with the core API, for people who prefer no
+//! macros or whose tools stumble on them: it walks sections 2–11 of the "Infinite Memory
+//! (Python Generators)" tutorial, and prints the same lines. Each Python generator becomes a
+//! Rust function returning a generator: the body is an `async` block given a yield handle
+//! `co`, and `co.yield_(x).await` is Python's `yield x`.
+//!
+//! Run it with `cargo run --example tour_core`. Lines starting with `#` are explanations
+//! that the Python version does not print.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::env;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use yielding::{Co, Gen};
+
+fn main() -> io::Result<()> {
+    basic_yield();
+    list_vs_generator();
+    infinite_sequence();
+    exhaustion();
+    next_and_stop_iteration();
+    pipelines();
+    large_file_reader()?;
+    delegation::run();
+    send_two_way();
+    running_average_demo();
+    Ok(())
+}
+
+fn section(title: &str) {
+    println!("== {title}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. Basic yield
+// ---------------------------------------------------------------------------------------
+
+/// Python's `gen()`. `gen` is a reserved keyword in Rust 2024 (for future native `gen`
+/// blocks), so the raw identifier `r#gen` keeps Python's name.
+fn r#gen() -> impl Iterator<Item = i32> {
+    // Building the generator runs none of the body, as calling `gen()` in Python runs
+    // nothing: the body starts at the first `next()`.
+    Gen::new(|co| async move {
+        co.yield_(1).await;
+        co.yield_(2).await;
+        co.yield_(3).await;
+    })
+}
+
+fn basic_yield() {
+    section("2. Basic yield");
+    for value in r#gen() {
+        println!("{value}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. List vs generator (memory difference), measured
+// ---------------------------------------------------------------------------------------
+
+/// The global allocator, wrapped to count the bytes the program holds on the heap, so that
+/// section 3 shows measured memory rather than claims.
+struct CountingAlloc;
+
+/// Heap bytes allocated and not yet freed.
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+/// The highest `LIVE` since the last `reset_peak`.
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: both methods forward to `System` with their arguments unchanged, so every block
+// handed out is one `System` handed out, with `System`'s guarantees. The counters only
+// do arithmetic on sizes and never touch the memory. The trait's default `realloc` and
+// `alloc_zeroed` go through these two methods, so they are counted too.
+unsafe impl GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: our caller upholds `GlobalAlloc::alloc`'s contract for `layout` (a
+        // non-zero size), which is exactly what `System.alloc` requires.
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+            PEAK.fetch_max(live, Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: our caller guarantees `ptr` came from this allocator with this `layout`;
+        // this allocator got every block from `System.alloc` with the same layout.
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAlloc = CountingAlloc;
+
+fn live_bytes() -> usize {
+    LIVE.load(Relaxed)
+}
+
+/// Starts a new peak measurement from the bytes live now.
+fn reset_peak() {
+    PEAK.store(live_bytes(), Relaxed);
+}
+
+fn peak_bytes() -> usize {
+    PEAK.load(Relaxed)
+}
+
+fn list_vs_generator() {
+    section("3. List vs generator");
+
+    // numbers = [x for x in range(1_000_000)]: every value is stored at once.
+    // u64, not i32: the sum, 499_999_500_000, needs more than 32 bits (Python's ints
+    // grow as needed; Rust's have a fixed width).
+    let before = live_bytes();
+    let numbers: Vec<u64> = (0..1_000_000).collect();
+    let list_memory = live_bytes() - before;
+    println!("list sum: {}", numbers.iter().sum::<u64>());
+    println!("list memory: {list_memory} bytes");
+    drop(numbers);
+
+    // numbers = (x for x in range(1_000_000)): only the paused body is stored, that is
+    // the loop's state. (A Rust range, like Python's `range`, is already lazy; the
+    // generator is spelled out so that its own memory is what gets measured.)
+    let before = live_bytes();
+    let numbers = Gen::new(|co| async move {
+        for x in 0..1_000_000u64 {
+            co.yield_(x).await;
+        }
+    });
+    // `Gen::new` allocates once, for the body; the handle itself lives on the stack.
+    let heap = live_bytes() - before;
+    let handle = size_of_val(&numbers);
+
+    let at_start = live_bytes();
+    reset_peak();
+    let sum: u64 = numbers.sum();
+    let allocated_while_summing = peak_bytes() - at_start;
+
+    println!("generator sum: {sum}");
+    println!(
+        "generator memory: {} bytes ({heap} on the heap + {handle} for the handle)",
+        heap + handle
+    );
+    println!("# allocated while producing 1,000,000 values: {allocated_while_summing} bytes");
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. Infinite sequence (Fibonacci)
+// ---------------------------------------------------------------------------------------
+
+fn fibonacci() -> impl Iterator<Item = u64> {
+    Gen::new(|co| async move {
+        let (mut a, mut b) = (0u64, 1u64);
+        loop {
+            co.yield_(a).await;
+            // Python's ints never overflow; a u64 holds Fibonacci numbers only up to
+            // fib(93). `checked_add` ends the sequence there instead of panicking (debug
+            // builds) or wrapping to wrong numbers (release builds).
+            let Some(next) = a.checked_add(b) else {
+                break;
+            };
+            (a, b) = (b, next);
+        }
+        // `a` (fib(92)) was just yielded; `b` (fib(93)) still fits, so it comes last.
+        co.yield_(b).await;
+    })
+}
+
+fn infinite_sequence() {
+    section("4. Infinite sequence (Fibonacci)");
+    // islice(fibonacci(), 10) is `.take(10)`; list(...) is `.collect()`.
+    let first: Vec<u64> = fibonacci().take(10).collect();
+    println!("{first:?}");
+    // next(islice(fibonacci(), 90, None)) is `.nth(90)`.
+    let fib_90 = fibonacci().nth(90).expect("a u64 holds fib(90)");
+    println!("fib(90) = {fib_90}");
+    if let Some((n, last)) = (0..).zip(fibonacci()).last() {
+        println!("# the u64 sequence ends at fib({n}) = {last}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. Generator exhaustion
+// ---------------------------------------------------------------------------------------
+
+fn exhaustion() {
+    section("5. Generator exhaustion");
+    let mut g = r#gen();
+    // `for x in g` would move `g` into the loop, and Rust would not let us touch it again.
+    // Iterating `&mut g` borrows it instead, so `g` is still ours afterwards, exhausted,
+    // as Python's name `g` still refers to the spent generator.
+    for x in &mut g {
+        println!("{x}");
+    }
+    // Exhausted stays exhausted: every later `next()` is `None`, and never panics.
+    let second_pass: Vec<i32> = g.collect();
+    println!("second pass: {second_pass:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 6. next() and StopIteration
+// ---------------------------------------------------------------------------------------
+
+fn next_and_stop_iteration() {
+    section("6. next() and StopIteration");
+    let mut g = r#gen();
+    // Rust has no StopIteration exception: `next()` returns `None` when the generator is
+    // finished, and the compiler makes the caller deal with that case.
+    for _ in 0..4 {
+        match g.next() {
+            Some(value) => println!("{value}"),
+            None => println!("StopIteration"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 7. Generator pipelines
+// ---------------------------------------------------------------------------------------
+
+fn square(nums: impl IntoIterator<Item = u64>) -> impl Iterator<Item = u64> {
+    Gen::new(|co| async move {
+        for n in nums {
+            co.yield_(n * n).await;
+        }
+    })
+}
+
+fn even(nums: impl IntoIterator<Item = u64>) -> impl Iterator<Item = u64> {
+    Gen::new(|co| async move {
+        for n in nums {
+            if n % 2 == 0 {
+                co.yield_(n).await;
+            }
+        }
+    })
+}
+
+fn pipelines() {
+    section("7. Generator pipelines");
+    // Each stage pulls one value at a time from the one before: no intermediate Vec.
+    let result: Vec<u64> = even(square(0..10)).collect();
+    println!("{result:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 8. Large file reader
+// ---------------------------------------------------------------------------------------
+
+/// Yields the file's lines one at a time. Python raises an exception when the file cannot
+/// be opened or read; here each item is an `io::Result`, as with std's
+/// `BufRead::lines`, so the caller sees the error as a value and decides (`?` stops at it),
+/// and an error is the last item.
+fn read_file(path: impl AsRef<Path>) -> impl Iterator<Item = io::Result<String>> {
+    let path = path.as_ref().to_path_buf();
+    Gen::new(|co| async move {
+        // As in Python, the file is opened at the first `next()`, not when the generator is
+        // created. `with open(...)` closes the file when the block ends; here `Drop` does,
+        // when the body finishes or the generator is dropped half-way.
+        let file = match File::open(&path) {
+            Ok(file) => file,
+            Err(error) => {
+                co.yield_(Err(error)).await;
+                return;
+            }
+        };
+        for line in BufReader::new(file).lines() {
+            // An exception ends a Python generator; likewise this one stops after its
+            // first error instead of going on to yield more failed reads.
+            let failed = line.is_err();
+            co.yield_(line).await;
+            if failed {
+                return;
+            }
+        }
+    })
+}
+
+/// A file in the temporary directory, deleted when dropped: the stand-in for Python's
+/// `with tempfile.TemporaryDirectory() as d:`.
+struct TempFile {
+    path: PathBuf,
+}
+
+impl TempFile {
+    fn with_contents(contents: &str) -> io::Result<TempFile> {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.subsec_nanos());
+        let name = format!("yielding-tour-{}-{nanos}.txt", process::id());
+        let path = env::temp_dir().join(name);
+        // `create_new` fails rather than overwrite a file that happens to have the name.
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        let temp = TempFile { path };
+        file.write_all(contents.as_bytes())?;
+        Ok(temp)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        // A failure to delete a temporary file is not worth a panic in a destructor.
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+fn large_file_reader() -> io::Result<()> {
+    section("8. Large file reader");
+    let sample = TempFile::with_contents("alpha\nbeta\ngamma\n")?;
+    // enumerate(read_file(path), 1): counting from 1 is `(1..).zip(...)`.
+    for (i, line) in (1..).zip(read_file(&sample.path)) {
+        // `lines()` already strips the line ending that Python's `rstrip()` removes.
+        let line = line?;
+        println!("{i}: {line}");
+    }
+
+    // Errors arrive through the generator too: read the file again once it is deleted.
+    let path = sample.path.clone();
+    drop(sample);
+    match read_file(&path).next() {
+        Some(Err(error)) => println!("# reading it after deletion yields Err({:?})", error.kind()),
+        Some(Ok(line)) => println!("# unexpectedly still readable: {line}"),
+        None => println!("# unexpectedly empty"),
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// 9. yield from (delegation)
+// ---------------------------------------------------------------------------------------
+
+/// Section 9's generators get a module of their own, so that the delegating one keeps its
+/// Python name, `main`, without clashing with the program's entry point.
+mod delegation {
+    use yielding::Gen;
+
+    // These return the concrete `Gen` type rather than `impl Iterator`: `co.yield_from`
+    // needs the generator itself, because it forwards sends and throws into it and
+    // evaluates to its return value. (`co.yield_from_iter` takes any iterator.)
+    pub(super) fn gen_a() -> Gen<i32, (), impl Future<Output = ()>> {
+        Gen::new(|co| async move {
+            co.yield_(1).await;
+            co.yield_(2).await;
+        })
+    }
+
+    pub(super) fn gen_b() -> Gen<i32, (), impl Future<Output = ()>> {
+        Gen::new(|co| async move {
+            co.yield_(3).await;
+            co.yield_(4).await;
+        })
+    }
+
+    pub(super) fn main() -> impl Iterator<Item = i32> {
+        Gen::new(|co| async move {
+            co.yield_from(gen_a()).await;
+            co.yield_from(gen_b()).await;
+        })
+    }
+
+    pub(super) fn run() {
+        super::section("9. yield from (delegation)");
+        println!("{:?}", main().collect::<Vec<_>>());
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 10. send() (two-way communication)
+// ---------------------------------------------------------------------------------------
+
+/// `Co<(), i32>`: it yields `()` (Python's bare `yield` yields `None`) and receives `i32`.
+/// The concrete `Gen` type is returned because `start` and `send` are `Gen`'s methods.
+fn receiver() -> Gen<(), i32, impl Future<Output = ()>> {
+    Gen::with_send(|co: Co<(), i32>| async move {
+        let value = co.yield_(()).await;
+        println!("{value}");
+    })
+}
+
+fn send_two_way() {
+    section("10. send() (two-way communication)");
+    let mut g = receiver();
+    // Python's priming `next(g)`: run to the first `yield`. A generator that receives an
+    // `i32` is not an Iterator (no `i32` means "nothing sent", as `None` does in Python),
+    // so priming is `start()`.
+    g.start();
+    // The body prints 10, then finishes: `send` returns `None` where Python raises
+    // StopIteration.
+    if g.send(10).is_none() {
+        println!("# send(10) returned None: the generator finished");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 11. State retention (running average)
+// ---------------------------------------------------------------------------------------
+
+fn running_average() -> Gen<f64, f64, impl Future<Output = ()>> {
+    Gen::with_send(|co: Co<f64, f64>| async move {
+        let mut total = 0.0;
+        let mut count = 0u32;
+        loop {
+            let average = if count > 0 {
+                total / f64::from(count)
+            } else {
+                0.0
+            };
+            let num = co.yield_(average).await;
+            total += num;
+            count += 1;
+        }
+    })
+}
+
+fn running_average_demo() {
+    section("11. State retention (running average)");
+    let mut g = running_average();
+    // The body loops forever, so every resume yields a value.
+    let never_ends = "running_average never finishes";
+    println!("{:.1}", g.start().expect(never_ends));
+    println!("{:.1}", g.send(10.0).expect(never_ends));
+    println!("{:.1}", g.send(20.0).expect(never_ends));
+    println!("{:.1}", g.send(30.0).expect(never_ends));
+}
