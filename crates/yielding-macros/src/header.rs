@@ -26,13 +26,13 @@ impl Parse for Header {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let mut header = Header::default();
         if !input.peek(Token![->]) {
-            header.yielded = Some(input.parse()?);
+            header.yielded = Some(parse_type(input, "yield")?);
             if input.parse::<Option<Token![,]>>()?.is_some() {
-                header.sent = Some(input.parse()?);
+                header.sent = Some(parse_type(input, "send")?);
             }
         }
         if input.parse::<Option<Token![->]>>()?.is_some() {
-            header.returned = Some(input.parse()?);
+            header.returned = Some(parse_type(input, "return")?);
         }
         if !input.is_empty() {
             return Err(input.error(
@@ -42,6 +42,21 @@ impl Parse for Header {
         }
         Ok(header)
     }
+}
+
+/// One of the header's types; syn's list of what could start a type is replaced by what
+/// the type is for.
+fn parse_type(input: ParseStream<'_>, role: &str) -> syn::Result<Type> {
+    if input.is_empty() {
+        // Reported at the `=>` by `split`.
+        return Err(input.error("unexpected end of input"));
+    }
+    input.parse().map_err(|error| {
+        syn::Error::new(
+            error.span(),
+            format!("expected the generator's {role} type"),
+        )
+    })
 }
 
 /// The user's part of the input: the header and the body.
@@ -80,7 +95,15 @@ pub(crate) fn split(input: TokenStream) -> syn::Result<Input> {
         });
     };
     let header_tokens: TokenStream = rest[..arrow].iter().cloned().collect();
-    let header: Header = syn::parse2(header_tokens)?;
+    let header: Header = syn::parse2(header_tokens).map_err(|error| {
+        // syn reports a header that stops short as "unexpected end of input" spanning the
+        // whole call; the place to point at is the `=>` where a type is missing.
+        if error.to_string().contains("end of input") {
+            syn::Error::new(rest[arrow].span(), "expected a type before `=>`")
+        } else {
+            error
+        }
+    })?;
     let body = match &rest[arrow + 2..] {
         [TokenTree::Group(group)] if group.delimiter() == proc_macro2::Delimiter::Brace => {
             group.stream()

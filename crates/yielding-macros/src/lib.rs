@@ -19,7 +19,7 @@
 //! which is the macro-free API, so the macro costs nothing over it.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::parse::Parser;
 
 mod header;
@@ -38,6 +38,14 @@ fn expand(input: TokenStream) -> TokenStream {
         Ok(input) => input,
         Err(error) => return fallback(&krate, error.to_compile_error()),
     };
+    // The generated closure and async block are located at the user's body, so that
+    // diagnostics about them (a `!Send` body, say) point into the user's code.
+    let site = input
+        .body
+        .clone()
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |first| first.span());
     let body = yield_from::mark(input.body);
     let stmts = match syn::Block::parse_within.parse2(body) {
         Ok(stmts) => stmts,
@@ -61,10 +69,12 @@ fn expand(input: TokenStream) -> TokenStream {
         None => quote!(()),
     };
     let body = match header.returned {
-        Some(ty) => quote!(#krate::__private::returning::<#ty, _>(async move { #body })),
-        None => quote!(async move { #body }),
+        Some(ty) => {
+            quote_spanned!(site=> #krate::__private::returning::<#ty, _>(async move { #body }))
+        }
+        None => quote_spanned!(site=> async move { #body }),
     };
-    quote! {{
+    quote_spanned! {site=> {
         #errors
         #krate::__private::Gen::with_send(
             move |#co: #krate::__private::Co<#yielded, #sent>| #body

@@ -80,19 +80,24 @@ impl Rewriter {
         match node.expr.as_deref_mut() {
             Some(inner) if delegates => {
                 let operand = delegated(inner).expect("checked above");
+                let operand_span = operand.span();
                 let method =
-                    quote_spanned!(operand.span()=> __yield_from_needs_a_generator_or_an_iterable);
-                parse_quote!({
+                    quote_spanned!(operand_span=> __yield_from_needs_a_generator_or_an_iterable);
+                let co = quote_spanned!(operand_span=> &#co);
+                parse_quote_spanned!(span=> {
                     #[allow(unused_imports)]
                     use #krate::__private::{DelegateToGenerator as _, DelegateToIterable as _};
                     #krate::__private::DelegateTo(::core::option::Option::Some(#operand))
-                        .#method(&#co)
+                        .#method(#co)
                         .await
                 })
             }
-            // Spanned at the `yield`, so that type errors point there.
-            Some(inner) => parse_quote_spanned!(span=> #co.yield_(#inner).await),
-            None => parse_quote_spanned!(span=> #co.yield_(()).await),
+            // A path call, not a method call: no trait of the user's can capture it. The
+            // parentheses carry the `yield`'s span, so diagnostics point at the `yield`.
+            Some(inner) => {
+                parse_quote_spanned!(span=> (#krate::__private::Co::yield_(&#co, #inner)).await)
+            }
+            None => parse_quote_spanned!(span=> (#krate::__private::Co::yield_(&#co, ())).await),
         }
     }
 }
@@ -153,7 +158,11 @@ impl VisitMut for Rewriter {
                 self.with(false, |this| this.visit_expr_mut(&mut node.expr));
                 self.with(true, |this| this.visit_block_mut(&mut node.body));
             }
-            Expr::Macro(node) => self.check_macro(&node.mac),
+            Expr::Macro(node) => {
+                if self.check_macro(&node.mac) {
+                    *expr = parse_quote!(::core::unreachable!());
+                }
+            }
             _ => self.with(false, |this| visit_mut::visit_expr_mut(this, expr)),
         }
     }
@@ -184,7 +193,11 @@ impl VisitMut for Rewriter {
                 }
             }
             Stmt::Item(item) => self.visit_item_mut(item),
-            Stmt::Macro(node) => self.check_macro(&node.mac),
+            Stmt::Macro(node) => {
+                if self.check_macro(&node.mac) {
+                    *stmt = parse_quote!(::core::unreachable!(););
+                }
+            }
         }
     }
 
@@ -198,15 +211,19 @@ impl Rewriter {
     /// `yield` in them could not be rewritten. Say so at the `yield` rather than let the
     /// compiler report an unstable `yield` expression. A nested `generator!` is the
     /// exception: its `yield`s are its own, and it rewrites them itself.
-    fn check_macro(&mut self, mac: &syn::Macro) {
+    /// Whether the call had a `yield` in it (then reported, and to be replaced so that the
+    /// compiler does not report it again).
+    fn check_macro(&mut self, mac: &syn::Macro) -> bool {
         let nested_generator = mac
             .path
             .segments
             .last()
             .is_some_and(|segment| segment.ident == "generator");
+        let before = self.errors.len();
         if !nested_generator {
             self.check_macro_tokens(mac.tokens.clone());
         }
+        self.errors.len() != before
     }
 
     fn check_macro_tokens(&mut self, tokens: TokenStream) {
