@@ -68,18 +68,30 @@ fn expand(input: TokenStream) -> TokenStream {
         None if rewriter.sent_value_used => quote!(_),
         None => quote!(()),
     };
+    // `yield from` picks its delegation by method lookup, which needs these traits in scope.
+    let body = quote! {
+        #[allow(unused_imports)]
+        use #krate::__private::{DelegateToGenerator as _, DelegateToIterable as _};
+        #body
+    };
     let body = match header.returned {
         Some(ty) => {
             quote_spanned!(site=> #krate::__private::returning::<#ty, _>(async move { #body }))
         }
         None => quote_spanned!(site=> async move { #body }),
     };
-    quote_spanned! {site=> {
-        #errors
+    let generator = quote_spanned! {site=>
         #krate::__private::Gen::with_send(
             move |#co: #krate::__private::Co<#yielded, #sent>| #body
         )
-    }}
+    };
+    // Braces only when there are errors to emit beside the generator: around a plain
+    // expansion they would trip `unused_braces` in the user's code.
+    if errors.is_empty() {
+        generator
+    } else {
+        quote! {{ #errors #generator }}
+    }
 }
 
 /// When the input cannot be parsed, one error and an expression that type-checks as a

@@ -84,17 +84,22 @@ impl Rewriter {
                 let method =
                     quote_spanned!(operand_span=> __yield_from_needs_a_generator_or_an_iterable);
                 let co = quote_spanned!(operand_span=> &#co);
-                parse_quote_spanned!(span=> {
-                    #[allow(unused_imports)]
-                    use #krate::__private::{DelegateToGenerator as _, DelegateToIterable as _};
-                    #krate::__private::DelegateTo(::core::option::Option::Some(#operand))
-                        .#method(#co)
-                        .await
-                })
+                // The two traits are imported once, at the top of the body (see `expand`).
+                parse_quote_spanned!(span=>
+                    (#krate::__private::DelegateTo(::core::option::Option::Some(#operand))
+                        .#method(#co))
+                    .await
+                )
             }
             // A path call, not a method call: no trait of the user's can capture it. The
             // parentheses carry the `yield`'s span, so diagnostics point at the `yield`.
             Some(inner) => {
+                // `yield (expr)` becomes a call argument, where its parentheses would be
+                // linted as unnecessary in the user's code.
+                let inner = match inner {
+                    Expr::Paren(paren) => &*paren.expr,
+                    other => &*other,
+                };
                 parse_quote_spanned!(span=> (#krate::__private::Co::yield_(&#co, #inner)).await)
             }
             None => parse_quote_spanned!(span=> (#krate::__private::Co::yield_(&#co, ())).await),
