@@ -1,6 +1,7 @@
 //! One benchmark harness: yielding against a hand-written `Iterator` and the peer crates,
 //! in one run, reported as ratios to the hand-written `Iterator` (BENCHMARKS.md has the
-//! results and DESIGN.md the targets).
+//! results and DESIGN.md the targets). yielding's rows include the `generator!` macro, whose
+//! median is also reported against the boxed core API's, measured in the same run.
 //!
 //! ```text
 //! cargo bench -p yielding-benches                                   # stable, about 20 s
@@ -36,7 +37,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use corosensei::{Coroutine, CoroutineResult, Yielder};
-use yielding::{Co, Gen};
+use yielding::{Co, Gen, generator};
 
 // ---------------------------------------------------------------------------------------
 // Counting allocator
@@ -185,6 +186,15 @@ fn w1_yielding_in(n: u64) -> u64 {
 }
 
 #[inline(never)]
+fn w1_macro(n: u64) -> u64 {
+    consume(generator! {
+        for i in 0..n {
+            yield i;
+        }
+    })
+}
+
+#[inline(never)]
 fn w1_genawaiter_rc(n: u64) -> u64 {
     consume(
         genawaiter::rc::Gen::new(|co| async move {
@@ -263,6 +273,18 @@ fn w2_yielding_in(n: u64) -> u64 {
             (a, b) = (b, a.wrapping_add(b));
         }
     });
+    consume(fib.take(n as usize))
+}
+
+#[inline(never)]
+fn w2_macro(n: u64) -> u64 {
+    let (mut a, mut b) = fib_seeds();
+    let fib = generator! {
+        loop {
+            yield a;
+            (a, b) = (b, a.wrapping_add(b));
+        }
+    };
     consume(fib.take(n as usize))
 }
 
@@ -382,6 +404,20 @@ fn w3_yielding_in(n: u64) -> u64 {
             total += x;
             count += 1.0;
             x = co.yield_(total / count).await;
+        }
+    });
+    w3_drive_yielding(average, n)
+}
+
+#[inline(never)]
+fn w3_macro(n: u64) -> u64 {
+    let average = generator!(f64, f64 => {
+        let (mut total, mut count) = (0.0, 0.0);
+        let mut x = yield 0.0;
+        loop {
+            total += x;
+            count += 1.0;
+            x = yield total / count;
         }
     });
     w3_drive_yielding(average, n)
@@ -544,6 +580,30 @@ fn w4_yielding_in(n: u64) -> u64 {
         }
     });
     consume(evens)
+}
+
+/// The same generator functions as `square` and `even`, written with `generator!`.
+fn macro_square(items: impl IntoIterator<Item = u64>) -> impl Iterator<Item = u64> {
+    generator! {
+        for x in items {
+            yield x.wrapping_mul(x);
+        }
+    }
+}
+
+fn macro_even(items: impl IntoIterator<Item = u64>) -> impl Iterator<Item = u64> {
+    generator! {
+        for x in items {
+            if x % 2 == 0 {
+                yield x;
+            }
+        }
+    }
+}
+
+#[inline(never)]
+fn w4_macro(n: u64) -> u64 {
+    consume(macro_even(macro_square(0..n)))
 }
 
 fn genawaiter_square(items: impl IntoIterator<Item = u64>) -> impl Iterator<Item = u64> {
@@ -860,6 +920,10 @@ const fn row(name: &'static str, run: fn(u64) -> u64) -> Row {
     Row { name, run }
 }
 
+/// The row of the `generator!` macro, which the summary compares with the boxed core API
+/// (`Gen::new`, or `Gen::with_send` for W3) that the macro expands to.
+const MACRO_ROW: &str = "yielding `generator!`";
+
 struct Workload {
     /// Short name, for filtering on the command line and for the summary.
     key: &'static str,
@@ -927,6 +991,7 @@ fn workloads() -> Vec<Workload> {
         row("hand-written Iterator", w1_hand),
         row("yielding `Gen::new` (boxed)", w1_yielding),
         row("yielding `Gen::new_in` (stack)", w1_yielding_in),
+        row(MACRO_ROW, w1_macro),
         row("genawaiter `rc`", w1_genawaiter_rc),
         row("genawaiter `stack`", w1_genawaiter_stack),
         row("corosensei", w1_corosensei),
@@ -937,6 +1002,7 @@ fn workloads() -> Vec<Workload> {
         row("hand-written Iterator", w2_hand),
         row("yielding `Gen::new` (boxed)", w2_yielding),
         row("yielding `Gen::new_in` (stack)", w2_yielding_in),
+        row(MACRO_ROW, w2_macro),
         row("genawaiter `rc`", w2_genawaiter_rc),
         row("genawaiter `stack`", w2_genawaiter_stack),
         row("corosensei", w2_corosensei),
@@ -947,6 +1013,7 @@ fn workloads() -> Vec<Workload> {
         row("hand-written struct with `send`", w3_hand),
         row("yielding `Gen::with_send` (boxed)", w3_yielding),
         row("yielding `Gen::with_send_in` (stack)", w3_yielding_in),
+        row(MACRO_ROW, w3_macro),
         row("genawaiter `rc`", w3_genawaiter_rc),
         row("genawaiter `stack`", w3_genawaiter_stack),
         row("corosensei", w3_corosensei),
@@ -958,6 +1025,7 @@ fn workloads() -> Vec<Workload> {
         row("std `.map().filter()`", w4_adapters),
         row("yielding `Gen::new` (boxed)", w4_yielding),
         row("yielding `Gen::new_in` (stack)", w4_yielding_in),
+        row(MACRO_ROW, w4_macro),
         row("genawaiter `rc`", w4_genawaiter_rc),
         row("genawaiter `stack`", w4_genawaiter_stack),
         row("corosensei", w4_corosensei),
@@ -1160,6 +1228,13 @@ fn run_workload(workload: &Workload, config: &Config) -> Vec<Measured> {
     measured
 }
 
+/// The boxed core-API row of a workload: `Gen::new`, or `Gen::with_send` where the workload
+/// sends values in.
+fn boxed_core(measured: &[Measured]) -> Option<&Measured> {
+    let find = |prefix: &str| measured.iter().find(|m| m.name.starts_with(prefix));
+    find("yielding `Gen::new`").or_else(|| find("yielding `Gen::with_send`"))
+}
+
 /// The DESIGN.md targets, checked against the measured ratios. Reported, never asserted.
 fn summary(results: &[(&Workload, Vec<Measured>)]) {
     println!("### Targets (DESIGN.md)\n");
@@ -1180,7 +1255,7 @@ fn summary(results: &[(&Workload, Vec<Measured>)]) {
             }
             _ => String::new(),
         };
-        let boxed = find("yielding `Gen::new`").or_else(|| find("yielding `Gen::with_send`"));
+        let boxed = boxed_core(measured);
         let stack = find("yielding `Gen::new_in`").or_else(|| find("yielding `Gen::with_send_in`"));
         let (Some(boxed), Some(stack)) = (boxed, stack) else {
             continue;
@@ -1211,6 +1286,37 @@ fn summary(results: &[(&Workload, Vec<Measured>)]) {
                 workload.key, boxed.ratio, stack.ratio
             );
         }
+    }
+    println!();
+    macro_summary(results);
+}
+
+/// The `generator!` rows against the boxed core API they expand to, measured in the same
+/// run: the macro's cost, which should be none.
+fn macro_summary(results: &[(&Workload, Vec<Measured>)]) {
+    let pairs: Vec<(&str, &Measured, &Measured)> = results
+        .iter()
+        .filter_map(|(workload, measured)| {
+            let macro_row = measured.iter().find(|m| m.name == MACRO_ROW)?;
+            Some((workload.key, macro_row, boxed_core(measured)?))
+        })
+        .collect();
+    if pairs.is_empty() {
+        return;
+    }
+    println!("### Macro vs core API (`generator!` median / boxed core-API median)\n");
+    println!("| workload | core API (boxed) | `generator!` | macro / core |");
+    println!("|---|---:|---:|---:|");
+    for (key, macro_row, core) in pairs {
+        println!(
+            "| {key} | {} ns ({}) | {} ns | {:.2}× |",
+            fmt_ns(core.median),
+            core.name
+                .trim_start_matches("yielding ")
+                .trim_end_matches(" (boxed)"),
+            fmt_ns(macro_row.median),
+            macro_row.median / core.median
+        );
     }
     println!();
 }
