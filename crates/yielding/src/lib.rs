@@ -229,8 +229,12 @@ extern crate std;
 
 mod co;
 mod generator;
+#[cfg(feature = "io")]
+pub mod io;
 mod macros;
 mod next_arg;
+#[cfg(feature = "std")]
+pub mod pipeline;
 mod shared;
 #[allow(unsafe_code)]
 mod slot;

@@ -1,0 +1,1 @@
+//! Constant-memory readers for line- and record-oriented input (feature `io`).
