@@ -7,7 +7,7 @@ use core::iter::FusedIterator;
 use core::marker::PhantomData;
 use core::ops::DerefMut;
 use core::pin::Pin;
-use core::task::Poll;
+use core::task::{Poll, Waker};
 
 use crate::slot::{self, Slot, Token};
 use crate::{Co, CoroutineState, GeneratorState, NextArg};
@@ -325,11 +325,29 @@ where
     /// Polls the body once. `sent` is `None` only for the first resume.
     #[inline]
     pub(crate) fn drive(&mut self, sent: Option<S>) -> Option<CoroutineState<Y, F::Output>> {
-        if self.state == GeneratorState::Closed {
-            return None;
+        match self.step(sent, None) {
+            Poll::Ready(step) => step,
+            Poll::Pending => unreachable!("a synchronous resume never waits"),
         }
-        let body = self.body.as_mut().as_pin_mut()?;
-        let slot = Slot::new(self.token, sent);
+    }
+
+    /// Polls the body once: the driver of both kinds of generator. `sent` is `None` for the
+    /// first resume and while an async generator's body waits on a real future. `outer` is
+    /// the waker of the task polling an async generator; a synchronous generator has none,
+    /// and then a body that waits on a real future is misuse.
+    #[inline(always)]
+    pub(crate) fn step(
+        &mut self,
+        sent: Option<S>,
+        outer: Option<&Waker>,
+    ) -> Poll<Option<CoroutineState<Y, F::Output>>> {
+        if self.state == GeneratorState::Closed {
+            return Poll::Ready(None);
+        }
+        let Some(body) = self.body.as_mut().as_pin_mut() else {
+            return Poll::Ready(None);
+        };
+        let slot = Slot::new(self.token, sent, outer);
         let on_panic = CloseOnUnwind(&mut self.state);
         let polled = slot::poll_with_slot(body, &slot);
         core::mem::forget(on_panic);
@@ -340,12 +358,18 @@ where
         match polled {
             Poll::Ready(returned) => {
                 self.close();
-                Some(CoroutineState::Complete(returned))
+                Poll::Ready(Some(CoroutineState::Complete(returned)))
             }
             Poll::Pending => match slot.yielded.take() {
                 Some(value) => {
                     self.state = GeneratorState::Suspended;
-                    Some(CoroutineState::Yielded(value))
+                    Poll::Ready(Some(CoroutineState::Yielded(value)))
+                }
+                None if outer.is_some() => {
+                    // Waiting on a real future, which has the task's waker: this resume
+                    // goes on at the next poll.
+                    self.state = GeneratorState::Running;
+                    Poll::Pending
                 }
                 None => {
                     self.close();

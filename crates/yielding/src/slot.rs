@@ -3,14 +3,16 @@
 //! Each resume puts a [`Slot`] on the driver's stack frame and polls the body with a waker
 //! whose data pointer is the slot's address. A [`Yield`](crate::Yield) future finds the slot
 //! again through `cx.waker()`, writes the yielded value into it, and reads the sent value
-//! out of it on the next resume. Nothing is allocated and nothing is shared between
-//! threads, which is what makes a resume as cheap as a hand-written `Iterator::next`
+//! out of it on the next resume. An async generator's slot also records the waker of the
+//! task polling it, which the slot's waker forwards to, so that real futures awaited in
+//! the body wake that task. Nothing is allocated and nothing is shared between threads, which is what makes a resume as cheap as a hand-written `Iterator::next`
 //! (a shared `Rc<Cell<_>>` slot measured 3.6× slower; see DESIGN.md).
 //!
 //! Soundness rests on three checks, all made in [`slot_in`]:
 //! 1. The waker's vtable is [`SLOT_VTABLE`], a private static: only [`poll_with_slot`]
-//!    builds such a waker, and only for the duration of one poll. Cloning it produces
-//!    an ordinary no-op waker, so no waker carrying a slot address outlives the poll.
+//!    builds such a waker, and only for the duration of one poll. Cloning it produces the
+//!    waker of the task driving an async generator, or a no-op waker for a synchronous
+//!    one, so no waker carrying a slot address outlives the poll.
 //! 2. The slot's [`Token`] equals the token of the `Co` handle doing the lookup. Tokens
 //!    come from a global counter, so they are unique per generator, forever.
 //! 3. A generator's slot is always a `Slot<Y, S>` of the same `Y` and `S` as the `Co<Y, S>`
@@ -44,42 +46,80 @@ impl Token {
     }
 }
 
-/// The per-resume slot: the value sent in, and the value yielded out. `repr(C)` puts
-/// `token` first, so a pointer to any `Slot<Y, S>` can be read as a pointer to a `Token`
-/// before its types are known.
+/// The part of a slot that does not depend on its types: `repr(C)` and first in every
+/// `Slot<Y, S>`, so it can be read through a slot's address before the types are known.
+#[repr(C)]
+struct Header {
+    token: Token,
+    /// The waker of the task driving an async generator, or null for a synchronous one.
+    /// Only read during the poll the slot was made for, while it is alive.
+    outer: *const Waker,
+}
+
+/// The per-resume slot: the value sent in, and the value yielded out.
 ///
 /// The protocol, kept small because every `yield_` in a body inlines its half of it:
 /// a fresh `yield_` puts its value in `yielded` (finding it occupied means two yields at
 /// once); a paused `yield_` takes `sent` (finding it empty means it is being polled again in
 /// the resume where it yielded). The driver checks the rest once per resume: something was
-/// yielded, and the sent value was taken.
+/// yielded, or (only in an async generator) the body is waiting on a real future; and the
+/// sent value was taken.
 #[repr(C)]
 pub(crate) struct Slot<Y, S> {
-    token: Token,
+    header: Header,
     pub(crate) sent: Cell<Option<S>>,
     pub(crate) yielded: Cell<Option<Y>>,
 }
 
 impl<Y, S> Slot<Y, S> {
+    /// A slot for one resume. `outer` is the waker of the task polling an async generator,
+    /// which must outlive the slot (it does: both live for one poll); `None` for a
+    /// synchronous generator, whose body has no task to wake.
     #[inline(always)]
-    pub(crate) fn new(token: Token, sent: Option<S>) -> Self {
+    pub(crate) fn new(token: Token, sent: Option<S>, outer: Option<&Waker>) -> Self {
         Slot {
-            token,
+            header: Header {
+                token,
+                outer: outer.map_or(ptr::null(), ptr::from_ref),
+            },
             sent: Cell::new(sent),
             yielded: Cell::new(None),
         }
     }
 }
 
-/// The vtable that marks a waker as carrying a slot address. Its functions never read the
-/// data pointer, so a waker built from it is harmless even after the slot is gone; and
-/// `clone` hands out a plain no-op waker, so no copy of the slot address escapes the poll.
+/// The vtable that marks a waker as carrying a slot address. Such a waker exists only
+/// inside `poll_with_slot`, for one poll, and is never handed out by value: `clone` returns
+/// a clone of the outer task's waker (or a no-op waker for a synchronous generator), so no
+/// copy of the slot address outlives the poll, and these functions only ever run while the
+/// slot is alive.
 static SLOT_VTABLE: RawWakerVTable =
-    RawWakerVTable::new(clone_as_noop, ignore_data, ignore_data, ignore_data);
+    RawWakerVTable::new(clone_outer, wake_outer, wake_outer, ignore_data);
 
-fn clone_as_noop(_: *const ()) -> RawWaker {
-    let noop = Waker::noop();
-    RawWaker::new(noop.data(), noop.vtable())
+/// The outer waker recorded in the slot at `data`, if any.
+fn outer_waker<'a>(data: *const ()) -> Option<&'a Waker> {
+    // SAFETY: `data` is the address of a live `Slot<_, _>`: these functions are reached
+    // only through the waker `poll_with_slot` builds, during its poll (see SLOT_VTABLE).
+    // Every `Slot` starts with a `Header` (`repr(C)`), never written during the poll. Its
+    // `outer` is null, or points to the waker of the poll's task, alive for that poll.
+    unsafe { (*data.cast::<Header>()).outer.as_ref() }
+}
+
+fn clone_outer(data: *const ()) -> RawWaker {
+    let waker = match outer_waker(data) {
+        Some(outer) => outer.clone(),
+        None => Waker::noop().clone(),
+    };
+    let raw = RawWaker::new(waker.data(), waker.vtable());
+    // Ownership of the clone passes to the returned `RawWaker`.
+    core::mem::forget(waker);
+    raw
+}
+
+fn wake_outer(data: *const ()) {
+    if let Some(outer) = outer_waker(data) {
+        outer.wake_by_ref();
+    }
 }
 
 fn ignore_data(_: *const ()) {}
@@ -92,9 +132,9 @@ pub(crate) fn poll_with_slot<F: Future, Y, S>(
 ) -> Poll<F::Output> {
     let raw = RawWaker::new(ptr::from_ref(slot).cast::<()>(), &SLOT_VTABLE);
     // SAFETY: `Waker::from_raw` requires the vtable functions to be thread-safe and to
-    // uphold the `RawWaker` contract for the data pointer. None of SLOT_VTABLE's functions
-    // dereference the pointer (`clone` returns an unrelated no-op waker; wake and drop do
-    // nothing), so the contract holds whatever the pointer's lifetime.
+    // uphold the `RawWaker` contract for the data pointer. They only read the slot's
+    // header, which nothing writes during the poll, and the outer waker, which is `Sync`;
+    // and they only run during this poll, while `slot` is alive (see SLOT_VTABLE).
     let waker = unsafe { Waker::from_raw(raw) };
     // Its drop is the no-op `ignore_data`; skipping it saves an indirect call per resume,
     // which the optimiser cannot see through across crates (measured: 7x on W1).
@@ -126,9 +166,9 @@ pub(crate) fn slot_in<'cx, Y, S>(
     // SAFETY: only `poll_with_slot` builds a waker with SLOT_VTABLE (the static is private
     // and clones get another vtable), and its data pointer is then a `&Slot<_, _>` that
     // lives until that poll returns. `cx` borrows that waker, so the slot is alive for
-    // `'cx`. Every `Slot` is `repr(C)` with the `Token` first, so reading a `Token` from
+    // `'cx`. Every `Slot` is `repr(C)` with the `Header` first, so reading a `Header` from
     // its address is valid whatever its type parameters.
-    let found = unsafe { *data.cast::<Token>() };
+    let found = unsafe { (*data.cast::<Header>()).token };
     if found != token {
         return Err(Misuse::OtherGenerator);
     }
