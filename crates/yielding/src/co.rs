@@ -119,10 +119,7 @@ impl<Y, S> Co<Y, S> {
         let mut step = match delegate.state() {
             GeneratorState::Created => delegate.drive(None),
             GeneratorState::Closed => None,
-            GeneratorState::Suspended | GeneratorState::Running => panic!(
-                "yielding: yield_from was given a generator that is already started; \
-                 it must be fresh or finished, because there is no value to resume it with"
-            ),
+            GeneratorState::Suspended | GeneratorState::Running => started_delegate(),
         };
         loop {
             match step {
@@ -131,14 +128,7 @@ impl<Y, S> Co<Y, S> {
                     step = delegate.drive(Some(sent));
                 }
                 Some(CoroutineState::Complete(result)) => return result,
-                None => {
-                    return delegate.take_return().unwrap_or_else(|| {
-                        panic!(
-                            "yielding: yield_from was given a finished generator whose return \
-                             value was already taken, so it has no value to evaluate to"
-                        )
-                    });
-                }
+                None => return finished_delegate_return(delegate),
             }
         }
     }
@@ -174,6 +164,118 @@ impl<Y, S> Co<Y, S> {
         }
         None
     }
+}
+
+impl<Y, S> Co<Y, S> {
+    /// Delegates to an async generator until it finishes, and evaluates to its return
+    /// value (`yield from` between async generators). Items pass through; values sent and
+    /// errors thrown go to the delegate; futures it awaits wake this generator's task.
+    ///
+    /// # Panics
+    /// As [`yield_from`](Co::yield_from): the delegate must be fresh or finished with its
+    /// return value unclaimed.
+    ///
+    /// ```
+    /// use yielding::AsyncGen;
+    ///
+    /// let inner = AsyncGen::new(|co| async move {
+    ///     co.yield_(1).await;
+    ///     std::future::ready(()).await;
+    ///     co.yield_(2).await;
+    ///     "inner"
+    /// });
+    /// let mut outer = AsyncGen::new(|co| async move { co.yield_from_async(inner).await });
+    /// futures::executor::block_on(async {
+    ///     assert_eq!(outer.anext().await, Some(1));
+    ///     assert_eq!(outer.anext().await, Some(2));
+    ///     assert_eq!(outer.anext().await, None);
+    ///     assert_eq!(outer.take_return(), Some("inner"));
+    /// });
+    /// ```
+    pub async fn yield_from_async<G, F, P>(&self, mut delegate: G) -> F::Output
+    where
+        G: BorrowMut<crate::AsyncGen<Y, S, F, P>>,
+        F: Future,
+        P: DerefMut<Target = Option<F>>,
+    {
+        let delegate = &mut delegate.borrow_mut().inner;
+        let mut sent = match delegate.state() {
+            GeneratorState::Created => None,
+            GeneratorState::Closed => return finished_delegate_return(delegate),
+            GeneratorState::Suspended | GeneratorState::Running => started_delegate(),
+        };
+        loop {
+            // `cx` is this generator's resume: its waker leads to the task polling it.
+            let step =
+                core::future::poll_fn(|cx| delegate.step(sent.take(), Some(cx.waker()))).await;
+            match step {
+                Some(CoroutineState::Yielded(item)) => sent = Some(self.yield_(item).await),
+                Some(CoroutineState::Complete(result)) => return result,
+                None => return finished_delegate_return(delegate),
+            }
+        }
+    }
+
+    /// Yields every item of `stream`, then evaluates to `None` (`yield from` a `Stream` in
+    /// an async generator). Like [`yield_from_iter`](Co::yield_from_iter), a sent value
+    /// that is not [`NextArg::next_arg`] stops the delegation and is handed back.
+    ///
+    /// ```
+    /// use yielding::AsyncGen;
+    ///
+    /// let numbers = AsyncGen::new(|co| async move {
+    ///     co.yield_(1).await;
+    ///     co.yield_(2).await;
+    /// });
+    /// let mut g = AsyncGen::new(|co| async move {
+    ///     co.yield_from_stream(numbers).await;
+    ///     co.yield_(3).await;
+    /// });
+    /// futures::executor::block_on(async {
+    ///     let mut seen = Vec::new();
+    ///     while let Some(x) = g.anext().await {
+    ///         seen.push(x);
+    ///     }
+    ///     assert_eq!(seen, [1, 2, 3]);
+    /// });
+    /// ```
+    #[cfg(feature = "stream")]
+    pub async fn yield_from_stream<T>(&self, stream: T) -> Option<S>
+    where
+        T: futures_core::Stream<Item = Y>,
+        S: NextArg,
+    {
+        let mut stream = core::pin::pin!(stream);
+        while let Some(item) = core::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
+            let sent = self.yield_(item).await;
+            if !sent.is_next_arg() {
+                return Some(sent);
+            }
+        }
+        None
+    }
+}
+
+#[track_caller]
+fn started_delegate() -> ! {
+    panic!(
+        "yielding: yield_from was given a generator that is already started; \
+         it must be fresh or finished, because there is no value to resume it with"
+    )
+}
+
+#[track_caller]
+fn finished_delegate_return<Y, S, F, P>(delegate: &mut Gen<Y, S, F, P>) -> F::Output
+where
+    F: Future,
+    P: DerefMut<Target = Option<F>>,
+{
+    delegate.take_return().unwrap_or_else(|| {
+        panic!(
+            "yielding: yield_from was given a finished generator whose return value was \
+             already taken, so it has no value to evaluate to"
+        )
+    })
 }
 
 /// The future of one [`Co::yield_`]: pauses the generator with a value, and completes with

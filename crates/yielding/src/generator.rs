@@ -313,7 +313,14 @@ where
     /// Resumes once and keeps a return value for `take_return`.
     #[inline(always)]
     fn advance(&mut self, sent: Option<S>) -> Option<Y> {
-        match self.drive(sent)? {
+        let step = self.drive(sent);
+        self.keep_return(step)
+    }
+
+    /// The yielded value of `step`, keeping a return value for `take_return`.
+    #[inline(always)]
+    pub(crate) fn keep_return(&mut self, step: Option<CoroutineState<Y, F::Output>>) -> Option<Y> {
+        match step? {
             CoroutineState::Yielded(value) => Some(value),
             CoroutineState::Complete(returned) => {
                 self.returned = Some(returned);
@@ -534,6 +541,11 @@ impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> Gen<Y, S, F, P> {
         self.state
     }
 }
+
+// A generator never pins anything of its own: the body is pinned behind `P`, and moving a
+// `Pin<P>` does not move the body. So it is `Unpin` whatever its types, and can be polled
+// or iterated through `&mut`.
+impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> Unpin for Gen<Y, S, F, P> {}
 
 /// Dropping a generator closes it, whether its body is on the heap or in a caller's place.
 impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> Drop for Gen<Y, S, F, P> {

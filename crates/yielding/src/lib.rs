@@ -227,6 +227,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod async_generator;
 mod co;
 mod generator;
 #[cfg(feature = "io")]
@@ -240,6 +241,7 @@ mod shared;
 mod slot;
 mod state;
 
+pub use async_generator::AsyncGen;
 pub use co::{Co, Yield};
 pub use generator::Gen;
 pub use next_arg::NextArg;
