@@ -29,14 +29,23 @@ mod yield_from;
 #[doc(hidden)]
 #[proc_macro]
 pub fn generator_impl(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
-    expand(input.into()).into()
+    expand(input.into(), "Gen").into()
 }
 
-fn expand(input: TokenStream) -> TokenStream {
+#[doc(hidden)]
+#[proc_macro]
+pub fn async_generator_impl(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    expand(input.into(), "AsyncGen").into()
+}
+
+/// Expands a generator's body into `kind::with_send(...)`, `kind` being `Gen` or
+/// `AsyncGen`: the two share the grammar and the rewriting.
+fn expand(input: TokenStream, kind: &str) -> TokenStream {
+    let kind = Ident::new(kind, Span::call_site());
     let (krate, input) = header::split_crate(input);
     let input = match header::split(input) {
         Ok(input) => input,
-        Err(error) => return fallback(&krate, error.to_compile_error()),
+        Err(error) => return fallback(&krate, &kind, error.to_compile_error()),
     };
     // The generated closure and async block are located at the user's body, so that
     // diagnostics about them (a `!Send` body, say) point into the user's code.
@@ -49,7 +58,7 @@ fn expand(input: TokenStream) -> TokenStream {
     let body = yield_from::mark(input.body);
     let stmts = match syn::Block::parse_within.parse2(body) {
         Ok(stmts) => stmts,
-        Err(error) => return fallback(&krate, error.to_compile_error()),
+        Err(error) => return fallback(&krate, &kind, error.to_compile_error()),
     };
     let co = Ident::new("__yielding_co", Span::mixed_site());
     let mut rewriter = rewrite::Rewriter::new(co.clone(), krate.clone());
@@ -71,7 +80,7 @@ fn expand(input: TokenStream) -> TokenStream {
     // `yield from` picks its delegation by method lookup, which needs these traits in scope.
     let body = quote! {
         #[allow(unused_imports)]
-        use #krate::__private::{DelegateToGenerator as _, DelegateToIterable as _};
+        use #krate::__private::{DelegateToGenerator as _, DelegateToIterable as _, DelegateToStream as _};
         #body
     };
     let body = match header.returned {
@@ -81,7 +90,7 @@ fn expand(input: TokenStream) -> TokenStream {
         None => quote_spanned!(site=> async move { #body }),
     };
     let generator = quote_spanned! {site=>
-        #krate::__private::Gen::with_send(
+        #krate::__private::#kind::with_send(
             move |#co: #krate::__private::Co<#yielded, #sent>| #body
         )
     };
@@ -97,10 +106,10 @@ fn expand(input: TokenStream) -> TokenStream {
 /// When the input cannot be parsed, one error and an expression that type-checks as a
 /// generator wherever one is expected, so that the mistake gives that one error and no
 /// cascade.
-fn fallback(krate: &TokenStream, error: TokenStream) -> TokenStream {
+fn fallback(krate: &TokenStream, kind: &Ident, error: TokenStream) -> TokenStream {
     quote! {{
         #error
-        #krate::__private::Gen::with_send(
+        #krate::__private::#kind::with_send(
             move |_: #krate::__private::Co<_, ()>| async move { ::core::unreachable!() }
         )
     }}

@@ -86,7 +86,7 @@ impl Rewriter {
                 let co = quote_spanned!(operand_span=> &#co);
                 // The two traits are imported once, at the top of the body (see `expand`).
                 parse_quote_spanned!(span=>
-                    (#krate::__private::DelegateTo(::core::option::Option::Some(#operand))
+                    (#krate::__private::DelegateTo::new(#operand)
                         .#method(#co))
                     .await
                 )
@@ -219,11 +219,9 @@ impl Rewriter {
     /// Whether the call had a `yield` in it (then reported, and to be replaced so that the
     /// compiler does not report it again).
     fn check_macro(&mut self, mac: &syn::Macro) -> bool {
-        let nested_generator = mac
-            .path
-            .segments
-            .last()
-            .is_some_and(|segment| segment.ident == "generator");
+        let nested_generator = mac.path.segments.last().is_some_and(|segment| {
+            segment.ident == "generator" || segment.ident == "async_generator"
+        });
         let before = self.errors.len();
         if !nested_generator {
             self.check_macro_tokens(mac.tokens.clone());

@@ -5,9 +5,9 @@
 use core::future::Future;
 use core::ops::DerefMut;
 
-pub use crate::{Co, Gen};
+pub use crate::{AsyncGen, Co, Gen};
 #[cfg(feature = "macros")]
-pub use yielding_macros::generator_impl;
+pub use yielding_macros::{async_generator_impl, generator_impl};
 
 use crate::NextArg;
 
@@ -18,12 +18,33 @@ pub fn returning<R, F: Future<Output = R>>(body: F) -> F {
     body
 }
 
-/// The operand of `yield from`. Which trait's method applies picks the delegation:
-/// method lookup tries `DelegateTo<T>` by value first (generators, by value or `&mut`),
-/// then `&mut DelegateTo<T>` (anything iterable). The option lets the by-reference
-/// method take the iterable out.
-#[derive(Debug)]
-pub struct DelegateTo<T>(pub Option<T>);
+/// The operand of `yield from`. Which trait's method applies picks the delegation, because
+/// method lookup tries the receiver by value, then `&`, then `&mut`:
+/// - `DelegateTo<T>` by value: generators and async generators, by value or `&mut`;
+/// - `&DelegateTo<T>`: streams (feature `stream`);
+/// - `&mut DelegateTo<T>`: anything iterable.
+///
+/// The cell lets the by-reference methods take the operand out.
+pub struct DelegateTo<T>(core::cell::Cell<Option<T>>);
+
+impl<T> core::fmt::Debug for DelegateTo<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("DelegateTo")
+    }
+}
+
+impl<T> DelegateTo<T> {
+    /// Wraps `yield from`'s operand.
+    #[inline(always)]
+    pub fn new(operand: T) -> Self {
+        DelegateTo(core::cell::Cell::new(Some(operand)))
+    }
+
+    #[inline(always)]
+    fn take(&self) -> T {
+        self.0.take().expect("a yield-from operand is taken once")
+    }
+}
 
 /// `yield from` a generator: [`Co::yield_from`].
 pub trait DelegateToGenerator<Y, S> {
@@ -47,7 +68,7 @@ where
         self,
         co: &Co<Y, S>,
     ) -> impl Future<Output = Self::Output> {
-        co.yield_from(self.0.expect("taken once"))
+        co.yield_from(self.take())
     }
 }
 
@@ -62,7 +83,7 @@ where
         self,
         co: &Co<Y, S>,
     ) -> impl Future<Output = Self::Output> {
-        co.yield_from(self.0.expect("taken once"))
+        co.yield_from(self.take())
     }
 }
 
@@ -88,6 +109,63 @@ where
         self,
         co: &Co<Y, S>,
     ) -> impl Future<Output = Self::Output> {
-        co.yield_from_iter(self.0.take().expect("taken once"))
+        co.yield_from_iter(self.take())
+    }
+}
+
+impl<Y, S, F, P> DelegateToGenerator<Y, S> for DelegateTo<AsyncGen<Y, S, F, P>>
+where
+    F: Future,
+    P: DerefMut<Target = Option<F>>,
+{
+    type Output = F::Output;
+    #[inline(always)]
+    fn __yield_from_needs_a_generator_or_an_iterable(
+        self,
+        co: &Co<Y, S>,
+    ) -> impl Future<Output = Self::Output> {
+        co.yield_from_async(self.take())
+    }
+}
+
+impl<Y, S, F, P> DelegateToGenerator<Y, S> for DelegateTo<&mut AsyncGen<Y, S, F, P>>
+where
+    F: Future,
+    P: DerefMut<Target = Option<F>>,
+{
+    type Output = F::Output;
+    #[inline(always)]
+    fn __yield_from_needs_a_generator_or_an_iterable(
+        self,
+        co: &Co<Y, S>,
+    ) -> impl Future<Output = Self::Output> {
+        co.yield_from_async(self.take())
+    }
+}
+
+/// `yield from` a stream: [`Co::yield_from_stream`].
+pub trait DelegateToStream<Y, S> {
+    /// A value sent that a stream cannot take, if any.
+    type Output;
+    /// Named so that `yield from` of anything else reads as what went wrong.
+    fn __yield_from_needs_a_generator_or_an_iterable(
+        self,
+        co: &Co<Y, S>,
+    ) -> impl Future<Output = Self::Output>;
+}
+
+#[cfg(feature = "stream")]
+impl<T, Y, S> DelegateToStream<Y, S> for &DelegateTo<T>
+where
+    T: futures_core::Stream<Item = Y>,
+    S: NextArg,
+{
+    type Output = Option<S>;
+    #[inline(always)]
+    fn __yield_from_needs_a_generator_or_an_iterable(
+        self,
+        co: &Co<Y, S>,
+    ) -> impl Future<Output = Self::Output> {
+        co.yield_from_stream(self.take())
     }
 }

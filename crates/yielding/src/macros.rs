@@ -121,3 +121,34 @@ macro_rules! generator {
         $crate::__private::generator_impl!($crate; $($body)*)
     };
 }
+
+/// Creates an async generator ([`AsyncGen`](crate::AsyncGen)) from a block written with
+/// Python's `yield` syntax, in which real futures may also be awaited.
+///
+/// The grammar and the type header are [`generator!`]'s. `yield from` also takes an async
+/// generator or a `Stream`.
+///
+/// ```
+/// use yielding::async_generator;
+///
+/// let mut ticks = async_generator! {
+///     for i in 0..3 {
+///         std::future::ready(()).await; // a timer, a channel, I/O...
+///         yield i;
+///     }
+/// };
+/// futures::executor::block_on(async {
+///     let mut seen = Vec::new();
+///     while let Some(tick) = ticks.anext().await {
+///         seen.push(tick);
+///     }
+///     assert_eq!(seen, [0, 1, 2]);
+/// });
+/// ```
+#[cfg(feature = "macros")]
+#[macro_export]
+macro_rules! async_generator {
+    ($($body:tt)*) => {
+        $crate::__private::async_generator_impl!($crate; $($body)*)
+    };
+}

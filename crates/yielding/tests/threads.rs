@@ -5,7 +5,7 @@ use std::sync::mpsc;
 
 use static_assertions::{assert_impl_all, assert_not_impl_any};
 use yielding::{
-    AlreadyRunning, Co, CoroutineState, Gen, GeneratorState, NextArg, SharedGen, Yield,
+    AlreadyRunning, AsyncGen, Co, CoroutineState, Gen, GeneratorState, NextArg, SharedGen, Yield,
 };
 
 type BoxedBody = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -27,6 +27,11 @@ assert_not_impl_any!(Gen<u8, (), LocalBody>: Send, Sync);
 assert_impl_all!(Gen<u8, (), LocalBody>: Unpin, Iterator);
 assert_impl_all!(SharedGen<u8, (), BoxedBody>: Send);
 assert_not_impl_any!(SharedGen<u8, (), BoxedBody>: Sync);
+
+// The same for async generators, which are streams.
+assert_impl_all!(AsyncGen<u8, (), BoxedBody>: Send, Unpin, futures::Stream, futures::stream::FusedStream);
+assert_not_impl_any!(AsyncGen<u8, (), LocalBody>: Send, Sync);
+assert_not_impl_any!(AsyncGen<u8, f64, BoxedBody>: futures::Stream);
 
 // The send type decides whether a generator iterates.
 assert_impl_all!(Gen<u8, Option<u8>, BoxedBody>: Iterator);
