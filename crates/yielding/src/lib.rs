@@ -161,6 +161,34 @@
 //! assert_eq!(leaves.take_return(), Some(3));
 //! ```
 //!
+//! # Async generators
+//!
+//! [`async_generator!`] and [`AsyncGen`] are Python's async generators (PEP 525): a body
+//! that yields like a generator's and may also `.await` any future between yields. With
+//! the `stream` feature an [`AsyncGen`] is a `futures_core::Stream`; its protocol is
+//! [`AsyncGen::anext`], [`AsyncGen::asend`], [`AsyncGen::athrow`], [`AsyncGen::aclose`] and a
+//! return value. It runs on the same engine as [`Gen`]: the slot's waker forwards to the
+//! waker of the task polling the generator, so a real `Pending` reaches that task.
+//!
+//! ```
+//! use yielding::async_generator;
+//!
+//! let mut numbers = async_generator! {
+//!     let mut sent: Option<i32> = None;
+//!     for i in 0..3 {
+//!         std::future::ready(()).await;
+//!         if let Some(add) = sent {
+//!             yield i + add;
+//!         }
+//!         sent = yield i;
+//!     }
+//! };
+//! futures::executor::block_on(async {
+//!     assert_eq!(numbers.anext().await, Some(0));
+//!     assert_eq!(numbers.asend(Some(100)).await, Some(101));
+//! });
+//! ```
+//!
 //! # Memory
 //!
 //! [`Gen::new`] allocates once, for the body; resuming never allocates. [`Gen::new_in`]
@@ -215,7 +243,8 @@
 //!
 //! - `std` (default): std conveniences. Without it the crate is `no_std` and needs only
 //!   `alloc`.
-//! - `macros` (default): [`generator!`], through the `yielding-macros` crate, pinned to
+//! - `stream` (default): [`AsyncGen`] implements `futures_core::Stream` and `FusedStream`.
+//! - `macros` (default): [`generator!`] and [`async_generator!`], through the `yielding-macros` crate, pinned to
 //!   this crate's exact version.
 
 #![no_std]
