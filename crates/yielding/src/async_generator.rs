@@ -156,6 +156,7 @@ where
 
     /// Polls one resume: the building block of the futures below and of the `Stream`.
     /// `sent` is `None` on the first resume and to go on with an interrupted one.
+    #[inline]
     fn poll_step(
         &mut self,
         cx: &mut Context<'_>,
@@ -336,6 +337,7 @@ where
     /// let mut cx = Context::from_waker(Waker::noop());
     /// assert_eq!(g.poll_anext(&mut cx), Poll::Ready(Some(1)));
     /// ```
+    #[inline]
     pub fn poll_anext(&mut self, cx: &mut Context<'_>) -> Poll<Option<Y>> {
         let sent = match self.state() {
             GeneratorState::Suspended => Some(S::next_arg()),
@@ -404,6 +406,7 @@ where
 {
     type Item = Y;
 
+    #[inline]
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Y>> {
         self.get_mut().poll_anext(cx)
     }

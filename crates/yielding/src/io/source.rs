@@ -1,0 +1,243 @@
+//! [`Source`]: a file, standard input or any reader, decompressed or not.
+
+use std::boxed::Box;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Read, Stdin};
+use std::path::Path;
+
+use super::Compression;
+
+/// The bytes a [`LineReader`](super::LineReader) opened by path reads: a file, standard
+/// input, or any [`Read`], each decompressed as a [`Compression`] says.
+///
+/// [`ReadOptions::open`](super::ReadOptions::open) and
+/// [`LineReader::open`](super::LineReader::open) make one; make one directly to decompress
+/// a reader of your own. A `Source` is [`Send`], so a reader over it can move to another
+/// thread (a pipeline stage).
+///
+/// ```
+/// use yielding::io::{Compression, LineReader, Source};
+///
+/// let source = Source::from_read(std::io::Cursor::new("a\nb\n"), Compression::None);
+/// let lines: Vec<String> = LineReader::new(source).into_iter().collect::<Result<_, _>>()?;
+/// assert_eq!(lines, ["a\n", "b\n"]);
+/// # Ok::<(), yielding::io::Error>(())
+/// ```
+pub struct Source {
+    state: State,
+}
+
+enum State {
+    Plain(Peeked),
+    #[cfg(feature = "gzip")]
+    Gzip(flate2::read::MultiGzDecoder<Peeked>),
+    /// Not yet known: the first read looks for gzip's magic bytes.
+    #[cfg(feature = "gzip")]
+    Detect(Peeked),
+}
+
+enum Raw {
+    File(File),
+    Stdin(Stdin),
+    Boxed(Box<dyn Read + Send>),
+    #[cfg(feature = "gzip")]
+    Empty,
+}
+
+impl Read for Raw {
+    #[inline]
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Raw::File(file) => file.read(buf),
+            Raw::Stdin(stdin) => stdin.read(buf),
+            Raw::Boxed(read) => read.read(buf),
+            #[cfg(feature = "gzip")]
+            Raw::Empty => Ok(0),
+        }
+    }
+}
+
+/// A reader with up to two bytes already read from it (by gzip detection) put back in
+/// front.
+struct Peeked {
+    head: [u8; 2],
+    start: usize,
+    len: usize,
+    raw: Raw,
+}
+
+impl Peeked {
+    fn new(raw: Raw) -> Self {
+        Self {
+            head: [0; 2],
+            start: 0,
+            len: 0,
+            raw,
+        }
+    }
+}
+
+impl Read for Peeked {
+    #[inline]
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.start < self.len {
+            let n = (self.len - self.start).min(buf.len());
+            buf[..n].copy_from_slice(&self.head[self.start..self.start + n]);
+            self.start += n;
+            return Ok(n);
+        }
+        self.raw.read(buf)
+    }
+}
+
+#[cfg(feature = "gzip")]
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+impl Source {
+    fn new(raw: Raw, compression: Compression) -> Self {
+        let peeked = Peeked::new(raw);
+        let state = match compression {
+            Compression::None => State::Plain(peeked),
+            #[cfg(feature = "gzip")]
+            Compression::Gzip => State::Gzip(flate2::read::MultiGzDecoder::new(peeked)),
+            #[cfg(feature = "gzip")]
+            Compression::Auto => State::Detect(peeked),
+        };
+        Self { state }
+    }
+
+    /// Opens the file at `path`, or standard input if `path` is `-`.
+    ///
+    /// # Errors
+    ///
+    /// The error of [`File::open`].
+    ///
+    /// ```
+    /// use std::io::Read;
+    /// use yielding::io::{Compression, Source};
+    ///
+    /// let path = std::env::temp_dir().join("yielding-doc-source-open.txt");
+    /// std::fs::write(&path, "content").unwrap();
+    /// let mut text = String::new();
+    /// Source::open(&path, Compression::None)?.read_to_string(&mut text)?;
+    /// assert_eq!(text, "content");
+    /// # std::fs::remove_file(&path).unwrap();
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn open(path: impl AsRef<Path>, compression: Compression) -> io::Result<Self> {
+        let path = path.as_ref();
+        if path.as_os_str() == "-" {
+            return Ok(Self::stdin(compression));
+        }
+        Ok(Self::new(Raw::File(File::open(path)?), compression))
+    }
+
+    /// Standard input. Each read locks it briefly, so the source stays [`Send`].
+    ///
+    /// ```no_run
+    /// use yielding::io::{Compression, LineReader, Source};
+    ///
+    /// let mut reader = LineReader::new(Source::stdin(Compression::None)).with_path("-");
+    /// while let Some(line) = reader.next_str()? {
+    ///     print!("{line}");
+    /// }
+    /// # Ok::<(), yielding::io::Error>(())
+    /// ```
+    #[must_use]
+    pub fn stdin(compression: Compression) -> Self {
+        Self::new(Raw::Stdin(io::stdin()), compression)
+    }
+
+    /// Any reader, boxed.
+    ///
+    /// ```
+    /// use std::io::Read;
+    /// use yielding::io::{Compression, Source};
+    ///
+    /// let mut source = Source::from_read(&b"bytes"[..], Compression::None);
+    /// let mut out = Vec::new();
+    /// source.read_to_end(&mut out)?;
+    /// assert_eq!(out, b"bytes");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[must_use]
+    pub fn from_read(read: impl Read + Send + 'static, compression: Compression) -> Self {
+        Self::new(Raw::Boxed(Box::new(read)), compression)
+    }
+
+    /// Reads the first two bytes, or fewer at the end of the input, and decides.
+    #[cfg(feature = "gzip")]
+    fn detect(&mut self) -> io::Result<()> {
+        let State::Detect(peeked) = &mut self.state else {
+            return Ok(());
+        };
+        while peeked.len < 2 {
+            match peeked.raw.read(&mut peeked.head[peeked.len..]) {
+                Ok(0) => break,
+                Ok(n) => peeked.len += n,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(error),
+            }
+        }
+        let is_gzip = peeked.len == 2 && peeked.head == GZIP_MAGIC;
+        let peeked = core::mem::replace(peeked, Peeked::new(Raw::Empty));
+        self.state = if is_gzip {
+            State::Gzip(flate2::read::MultiGzDecoder::new(peeked))
+        } else {
+            State::Plain(peeked)
+        };
+        Ok(())
+    }
+}
+
+impl Read for Source {
+    /// Reads decompressed bytes.
+    ///
+    /// ```
+    /// use std::io::Read;
+    /// use yielding::io::{Compression, Source};
+    ///
+    /// let mut source = Source::from_read(&b"abc"[..], Compression::None);
+    /// let mut buf = [0; 8];
+    /// assert_eq!(source.read(&mut buf)?, 3);
+    /// assert_eq!(&buf[..3], b"abc");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[inline]
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match &mut self.state {
+            State::Plain(peeked) => peeked.read(buf),
+            #[cfg(feature = "gzip")]
+            State::Gzip(decoder) => decoder.read(buf),
+            #[cfg(feature = "gzip")]
+            State::Detect(_) => {
+                self.detect()?;
+                self.read(buf)
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (raw, decoding) = match &self.state {
+            State::Plain(peeked) => (&peeked.raw, "plain"),
+            #[cfg(feature = "gzip")]
+            State::Gzip(decoder) => (&decoder.get_ref().raw, "gzip"),
+            #[cfg(feature = "gzip")]
+            State::Detect(peeked) => (&peeked.raw, "detecting gzip"),
+        };
+        let kind = match raw {
+            Raw::File(_) => "file",
+            Raw::Stdin(_) => "stdin",
+            Raw::Boxed(_) => "reader",
+            #[cfg(feature = "gzip")]
+            Raw::Empty => "empty",
+        };
+        f.debug_struct("Source")
+            .field("kind", &kind)
+            .field("decoding", &decoding)
+            .finish()
+    }
+}
