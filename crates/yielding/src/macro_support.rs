@@ -57,34 +57,31 @@ pub trait DelegateToGenerator<Y, S> {
     ) -> impl Future<Output = Self::Output>;
 }
 
-impl<Y, S, F, P> DelegateToGenerator<Y, S> for DelegateTo<Gen<Y, S, F, P>>
-where
-    F: Future,
-    P: DerefMut<Target = Option<F>>,
-{
-    type Output = F::Output;
-    #[inline(always)]
-    fn __yield_from_needs_a_generator_or_an_iterable(
-        self,
-        co: &Co<Y, S>,
-    ) -> impl Future<Output = Self::Output> {
-        co.yield_from(self.take())
-    }
+/// One impl per kind of generator operand: by value or `&mut`, synchronous or async.
+macro_rules! delegate_to_generator {
+    ($($operand:ty => $method:ident),* $(,)?) => {$(
+        impl<Y, S, F, P> DelegateToGenerator<Y, S> for DelegateTo<$operand>
+        where
+            F: Future,
+            P: DerefMut<Target = Option<F>>,
+        {
+            type Output = F::Output;
+            #[inline(always)]
+            fn __yield_from_needs_a_generator_or_an_iterable(
+                self,
+                co: &Co<Y, S>,
+            ) -> impl Future<Output = Self::Output> {
+                co.$method(self.take())
+            }
+        }
+    )*};
 }
 
-impl<Y, S, F, P> DelegateToGenerator<Y, S> for DelegateTo<&mut Gen<Y, S, F, P>>
-where
-    F: Future,
-    P: DerefMut<Target = Option<F>>,
-{
-    type Output = F::Output;
-    #[inline(always)]
-    fn __yield_from_needs_a_generator_or_an_iterable(
-        self,
-        co: &Co<Y, S>,
-    ) -> impl Future<Output = Self::Output> {
-        co.yield_from(self.take())
-    }
+delegate_to_generator! {
+    Gen<Y, S, F, P> => yield_from,
+    &mut Gen<Y, S, F, P> => yield_from,
+    AsyncGen<Y, S, F, P> => yield_from_async,
+    &mut AsyncGen<Y, S, F, P> => yield_from_async,
 }
 
 /// `yield from` anything iterable: [`Co::yield_from_iter`].
@@ -110,36 +107,6 @@ where
         co: &Co<Y, S>,
     ) -> impl Future<Output = Self::Output> {
         co.yield_from_iter(self.take())
-    }
-}
-
-impl<Y, S, F, P> DelegateToGenerator<Y, S> for DelegateTo<AsyncGen<Y, S, F, P>>
-where
-    F: Future,
-    P: DerefMut<Target = Option<F>>,
-{
-    type Output = F::Output;
-    #[inline(always)]
-    fn __yield_from_needs_a_generator_or_an_iterable(
-        self,
-        co: &Co<Y, S>,
-    ) -> impl Future<Output = Self::Output> {
-        co.yield_from_async(self.take())
-    }
-}
-
-impl<Y, S, F, P> DelegateToGenerator<Y, S> for DelegateTo<&mut AsyncGen<Y, S, F, P>>
-where
-    F: Future,
-    P: DerefMut<Target = Option<F>>,
-{
-    type Output = F::Output;
-    #[inline(always)]
-    fn __yield_from_needs_a_generator_or_an_iterable(
-        self,
-        co: &Co<Y, S>,
-    ) -> impl Future<Output = Self::Output> {
-        co.yield_from_async(self.take())
     }
 }
 

@@ -1,10 +1,8 @@
 //! Async generators against PEP 525, on `futures::executor::block_on` so that nothing here
 //! depends on tokio. (tests/async_tokio.rs runs them on tokio's multi-thread runtime.)
 
-use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
-use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
@@ -17,25 +15,9 @@ fn assert_fused<S: futures::stream::FusedStream>(stream: &S) -> bool {
     stream.is_terminated()
 }
 
-#[derive(Clone, Default)]
-struct Log(Rc<RefCell<Vec<String>>>);
-
-impl Log {
-    fn push(&self, event: impl Into<String>) {
-        self.0.borrow_mut().push(event.into());
-    }
-    fn events(&self) -> Vec<String> {
-        self.0.borrow().clone()
-    }
-}
-
-struct Finally(Log, &'static str);
-
-impl Drop for Finally {
-    fn drop(&mut self) {
-        self.0.push(format!("finally {}", self.1));
-    }
-}
+#[path = "support/log.rs"]
+mod log;
+use log::{Finally, Log};
 
 /// A future that is pending the first time, waking its task at once: a real `Pending`.
 struct YieldNow(bool);
@@ -146,7 +128,10 @@ fn athrow_unhandled_finishes_the_generator() {
     let log = Log::default();
     let body_log = log.clone();
     let mut g = AsyncGen::with_send(|co: Throwable| async move {
-        let _f = Finally(body_log, "body");
+        let _f = Finally {
+            log: body_log,
+            name: "body",
+        };
         co.yield_(1).await?;
         Ok::<_, &str>(())
     });
@@ -209,7 +194,10 @@ fn aclose_of_a_suspended_generator_runs_cleanup() {
     let log = Log::default();
     let body_log = log.clone();
     let mut g = AsyncGen::new(|co| async move {
-        let _f = Finally(body_log, "body");
+        let _f = Finally {
+            log: body_log,
+            name: "body",
+        };
         loop {
             co.yield_(1).await;
         }

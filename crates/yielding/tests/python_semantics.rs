@@ -1,36 +1,14 @@
 //! Conformance: each test mirrors a behaviour of CPython's generators, named in its comment.
 //! Where Rust's types make a Python error impossible, the test says what stands in for it.
 
-use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
 use yielding::{Co, CoroutineState, Gen, GeneratorState};
 
-/// A shared event log, so tests can assert the order in which things ran.
-#[derive(Clone, Default)]
-struct Log(Rc<RefCell<Vec<String>>>);
-
-impl Log {
-    fn push(&self, event: impl Into<String>) {
-        self.0.borrow_mut().push(event.into());
-    }
-    fn events(&self) -> Vec<String> {
-        self.0.borrow().clone()
-    }
-}
-
-/// Stands for a Python `finally:` block: logs when it is dropped.
-struct Finally {
-    log: Log,
-    name: &'static str,
-}
-
-impl Drop for Finally {
-    fn drop(&mut self) {
-        self.log.push(format!("finally {}", self.name));
-    }
-}
+#[path = "support/log.rs"]
+mod log;
+use log::{Finally, Log};
 
 // ---- laziness -------------------------------------------------------------------------
 
