@@ -28,4 +28,3 @@ impl Drop for Finally {
         self.log.push(format!("finally {}", self.name));
     }
 }
-
