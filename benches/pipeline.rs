@@ -1,0 +1,375 @@
+//! A two-stage CPU-bound generator pipeline (parse, then hash, each line of an access log)
+//! on one thread and on two, through `yielding::pipeline::threaded`. Reports the medians
+//! and the speedup; BENCHMARKS.md ("Pipelines") has the results.
+//!
+//! ```text
+//! cargo bench -p yielding-benches --bench pipeline                 # about 40 s
+//! YIELDING_BENCH_QUICK=1 cargo bench -p yielding-benches --bench pipeline   # smoke run
+//! ```
+//!
+//! Method. 2,000,000 lines of about 86 bytes (an access log: address, time, request, status,
+//! size) are generated in memory once, by a fixed-seed generator, so no I/O is measured.
+//! The pipeline is two generator stages:
+//!
+//! - `parse`: split the buffer into lines, check UTF-8, split fields, parse the address,
+//!   time, status and size into a `Record`;
+//! - `hash`: the CRC-32 of the line (zlib's polynomial, byte-table algorithm) combined with
+//!   std's SipHash of the parsed record.
+//!
+//! The two stages were chosen to cost about the same, since a two-stage pipeline on two
+//! cores can at best run at the pace of its slower stage: the ideal speedup is
+//! `(parse + hash) / max(parse, hash)`. Each stage is also timed alone, and the ideal is
+//! printed next to the measured speedup. A control runs both stages alone at once on two
+//! threads, with no channel between them: on a shared machine (two vCPUs that may be SMT
+//! siblings on the host, or another process on one of them) it shows what two threads can
+//! do at that moment, so the distance between the control and the pipeline is the
+//! threaded stage's own cost.
+//!
+//! Rows, sampled in interleaved rounds so that drift hits every row alike (median of 11
+//! samples, each a full pass over the 2M lines; 3 samples of 20k lines when quick):
+//!
+//! - one thread: `hash(parse(lines))`;
+//! - two threads: `hash(parse(lines).threaded(1024))`, batches of 256 items;
+//! - two threads with batches of one item (`threaded(_, 4)`): what batching saves. It is
+//!   slow, so it runs on the first hundredth of the lines; rows compare by ns per line.
+//!
+//! Every row's checksum (the wrapping sum of the hashes) is checked against the one-thread
+//! row before timing. Timings are reported, never asserted.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hint::black_box;
+use std::io::Write as _;
+use std::time::{Duration, Instant};
+
+use yielding::generator;
+use yielding::pipeline::PipelineExt;
+
+// ---------------------------------------------------------------------------------------
+// The workload
+// ---------------------------------------------------------------------------------------
+
+const PATHS: [&str; 8] = [
+    "/index.html",
+    "/api/v1/users",
+    "/static/app.js",
+    "/images/logo.png",
+    "/api/v1/orders/42",
+    "/login",
+    "/search?q=rust",
+    "/favicon.ico",
+];
+const METHODS: [&str; 3] = ["GET", "POST", "PUT"];
+const STATUSES: [u16; 6] = [200, 200, 200, 404, 500, 301];
+
+/// `n` access-log lines, each ending in `\n`, from a fixed-seed xorshift generator.
+fn generate(n: usize) -> Vec<u8> {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut out = Vec::with_capacity(n * 90);
+    for _ in 0..n {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let r = state;
+        writeln!(
+            out,
+            "{}.{}.{}.{} - - [26/Nov/2026:{:02}:{:02}:{:02} +0000] \"{} {} HTTP/1.1\" {} {}",
+            r & 255,
+            (r >> 8) & 255,
+            (r >> 16) & 255,
+            (r >> 24) & 255,
+            (r >> 32) % 24,
+            (r >> 40) % 60,
+            (r >> 46) % 60,
+            METHODS[(r >> 52) as usize % METHODS.len()],
+            PATHS[(r >> 55) as usize % PATHS.len()],
+            STATUSES[(r >> 58) as usize % STATUSES.len()],
+            (r >> 20) % 100_000,
+        )
+        .expect("writing to a Vec cannot fail");
+    }
+    out
+}
+
+/// One parsed line. It borrows from the buffer, so nothing is allocated per line and the
+/// measurement is not of the allocator handing memory between threads.
+struct Record {
+    ip: u32,
+    seconds: u32,
+    method: &'static str,
+    path: &'static str,
+    status: u16,
+    bytes: u64,
+    /// The raw line, for its checksum.
+    line: &'static [u8],
+}
+
+fn parse_line(line: &'static [u8]) -> Option<Record> {
+    let text = std::str::from_utf8(line).ok()?;
+    let mut fields = text.split(' ');
+    let mut ip = 0u32;
+    for octet in fields.next()?.split('.') {
+        ip = ip << 8 | u32::from(octet.parse::<u8>().ok()?);
+    }
+    fields.next()?; // identity
+    fields.next()?; // user
+    let mut time = fields.next()?.rsplitn(4, ':'); // [26/Nov/2026:hh:mm:ss
+    let s: u32 = time.next()?.parse().ok()?;
+    let m: u32 = time.next()?.parse().ok()?;
+    let h: u32 = time.next()?.parse().ok()?;
+    fields.next()?; // +0000]
+    let method = fields.next()?.strip_prefix('"')?;
+    let path = fields.next()?;
+    fields.next()?; // HTTP/1.1"
+    let status = fields.next()?.parse().ok()?;
+    let bytes = fields.next()?.parse().ok()?;
+    Some(Record {
+        ip,
+        seconds: h * 3600 + m * 60 + s,
+        method,
+        path,
+        status,
+        bytes,
+        line,
+    })
+}
+
+const CRC_TABLE: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut crc = i as u32;
+        let mut bit = 0;
+        while bit < 8 {
+            crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
+            bit += 1;
+        }
+        table[i] = crc;
+        i += 1;
+    }
+    table
+};
+
+/// CRC-32 (zlib's), one table lookup per byte.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in bytes {
+        crc = (crc >> 8) ^ CRC_TABLE[((crc ^ u32::from(byte)) & 0xFF) as usize];
+    }
+    !crc
+}
+
+fn hash_record(record: &Record) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    (record.ip, record.seconds, record.method, record.path).hash(&mut hasher);
+    (record.status, record.bytes).hash(&mut hasher);
+    hasher.finish() ^ u64::from(crc32(record.line))
+}
+
+/// Stage 1: the lines of `buffer`, parsed.
+fn parse(buffer: &'static [u8]) -> impl Iterator<Item = Record> + Send {
+    generator! {
+        for line in buffer.split(|&b| b == b'\n') {
+            if !line.is_empty() {
+                yield parse_line(line).expect("the generated lines parse");
+            }
+        }
+    }
+}
+
+/// Stage 2: each record's hash.
+fn hash(records: impl IntoIterator<Item = Record>) -> impl Iterator<Item = u64> {
+    generator! {
+        for record in records {
+            yield hash_record(&record);
+        }
+    }
+}
+
+fn checksum(hashes: impl Iterator<Item = u64>) -> u64 {
+    hashes.fold(0, |sum, h| sum.wrapping_add(black_box(h)))
+}
+
+// ---------------------------------------------------------------------------------------
+// The rows
+// ---------------------------------------------------------------------------------------
+
+struct Row {
+    name: &'static str,
+    run: fn(&'static [u8]) -> u64,
+}
+
+fn one_thread(buffer: &'static [u8]) -> u64 {
+    checksum(hash(parse(buffer)))
+}
+
+fn two_threads(buffer: &'static [u8]) -> u64 {
+    checksum(hash(parse(buffer).threaded(1024)))
+}
+
+fn two_threads_unbatched(buffer: &'static [u8]) -> u64 {
+    checksum(hash(parse(buffer).threaded(4)))
+}
+
+/// Stage 1 alone (its records consumed by `black_box`).
+fn parse_alone(buffer: &'static [u8]) -> u64 {
+    parse(buffer).fold(0, |n, record| {
+        black_box(&record);
+        n + 1
+    })
+}
+
+const ROWS: [Row; 3] = [
+    Row {
+        name: "one thread: hash(parse(lines))",
+        run: one_thread,
+    },
+    Row {
+        name: "two threads: hash(parse(lines).threaded(1024))",
+        run: two_threads,
+    },
+    Row {
+        name: "two threads, batches of 1: .threaded(4)",
+        run: two_threads_unbatched,
+    },
+];
+/// How many rows run on the whole buffer; the rest, much slower, on its first hundredth.
+const FULL_ROWS: usize = 2;
+
+/// The 1-minute load average (Linux), or `?`.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split(' ').next().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
+}
+
+fn median(samples: &mut [Duration]) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn main() {
+    let mut quick = std::env::var_os("YIELDING_BENCH_QUICK").is_some_and(|v| v != "0");
+    // `cargo bench` passes `--bench`; without it the binary runs as a test (`cargo test
+    // --benches`, `--all-targets`) and does a quick smoke run.
+    quick |= !std::env::args().any(|arg| arg == "--bench");
+    let (lines, samples) = if quick { (20_000, 3) } else { (2_000_000, 11) };
+    // The two-thread rows need both cores: another busy process halves them. The load
+    // average before and after says whether the machine was quiet.
+    let load_before = load_average();
+    let started = Instant::now();
+    println!(
+        "## Pipelines: parse then hash, {lines} lines{}\n",
+        match (quick, cfg!(debug_assertions)) {
+            (_, true) => " — DEBUG build smoke run, numbers meaningless",
+            (true, false) => " — QUICK smoke run, numbers unreliable",
+            (false, false) => "",
+        }
+    );
+    let buffer: &'static [u8] = Vec::leak(generate(lines));
+    println!(
+        "{} MB in memory, {:.1} bytes per line, {} threads available\n",
+        buffer.len() / 1_000_000,
+        buffer.len() as f64 / lines as f64,
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+    );
+
+    // The slow rows run on the first hundredth of the lines.
+    let short_lines = lines / 100;
+    let short_end = buffer
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\n')
+        .nth(short_lines - 1)
+        .map_or(buffer.len(), |(i, _)| i + 1);
+    let short: &'static [u8] = &buffer[..short_end];
+    let input = |row: usize| {
+        if row < FULL_ROWS {
+            (buffer, lines)
+        } else {
+            (short, short_lines)
+        }
+    };
+
+    for (i, row) in ROWS.iter().enumerate() {
+        let (input, _) = input(i);
+        assert_eq!(
+            (row.run)(input),
+            one_thread(input),
+            "{}: wrong checksum",
+            row.name
+        );
+    }
+    let records: Vec<Record> = parse(buffer).collect();
+    assert_eq!(records.len(), lines);
+    assert_eq!(
+        checksum(records.iter().map(hash_record)),
+        one_thread(buffer)
+    );
+
+    let mut times = vec![Vec::new(); ROWS.len()];
+    let mut parse_times = Vec::new();
+    let mut hash_times = Vec::new();
+    let mut both_times = Vec::new();
+    for _ in 0..samples {
+        for (i, row) in ROWS.iter().enumerate() {
+            let (input, _) = input(i);
+            let start = Instant::now();
+            black_box((row.run)(black_box(input)));
+            times[i].push(start.elapsed());
+        }
+        let start = Instant::now();
+        black_box(parse_alone(black_box(buffer)));
+        parse_times.push(start.elapsed());
+        let start = Instant::now();
+        black_box(checksum(black_box(&records).iter().map(hash_record)));
+        hash_times.push(start.elapsed());
+        // The control: both stages alone, at once, on two threads, with nothing between
+        // them. What two threads can do on this machine right now.
+        let start = Instant::now();
+        std::thread::scope(|s| {
+            let parsing = s.spawn(|| black_box(parse_alone(black_box(buffer))));
+            black_box(checksum(black_box(&records).iter().map(hash_record)));
+            parsing.join().expect("parse_alone does not panic");
+        });
+        both_times.push(start.elapsed());
+    }
+
+    let ns_per_line = |d: Duration, lines: usize| d.as_secs_f64() * 1e9 / lines as f64;
+    let parse_ns = ns_per_line(median(&mut parse_times), lines);
+    let hash_ns = ns_per_line(median(&mut hash_times), lines);
+    let both_ns = ns_per_line(median(&mut both_times), lines);
+    println!("| stage alone | median ns/line |");
+    println!("|---|---:|");
+    println!("| parse, one thread | {parse_ns:.1} |");
+    println!("| hash, one thread | {hash_ns:.1} |");
+    println!("| parse and hash at once on two threads, no channel (control) | {both_ns:.1} |");
+    println!(
+        "\nIdeal two-core speedup, (parse + hash) / max(parse, hash): {:.2}×. \
+         The control's, (parse + hash) / control: {:.2}×.\n",
+        (parse_ns + hash_ns) / parse_ns.max(hash_ns),
+        (parse_ns + hash_ns) / both_ns,
+    );
+
+    let baseline = ns_per_line(median(&mut times[0]), lines);
+    println!("| pipeline | lines | median ns/line | speedup over one thread | p25–p75 ns/line |");
+    println!("|---|---:|---:|---:|---:|");
+    for (i, row) in ROWS.iter().enumerate() {
+        let (_, lines) = input(i);
+        let times = &mut times[i];
+        let median = ns_per_line(median(times), lines);
+        println!(
+            "| {} | {lines} | {median:.1} | {:.2}× | {:.1}–{:.1} |",
+            row.name,
+            baseline / median,
+            ns_per_line(times[times.len() / 4], lines),
+            ns_per_line(times[times.len() * 3 / 4], lines),
+        );
+    }
+    println!(
+        "\nTotal time: {:.1} s. Load average before: {}; after: {}.",
+        started.elapsed().as_secs_f64(),
+        load_before,
+        load_average(),
+    );
+}
