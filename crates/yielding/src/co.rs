@@ -8,7 +8,7 @@ use core::ops::DerefMut;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use crate::slot::{self, Misuse, Token};
+use crate::raw::slot::{self, Misuse, Token};
 use crate::{CoroutineState, Gen, GeneratorState, NextArg};
 
 /// The yield handle: a generator's body receives one and pauses with

@@ -9,7 +9,7 @@ use core::ops::DerefMut;
 use core::pin::Pin;
 use core::task::{Poll, Waker};
 
-use crate::slot::{self, Slot, Token};
+use crate::raw::slot::{self, Slot, Token};
 use crate::{Co, CoroutineState, GeneratorState, NextArg};
 
 /// A generator: a function that yields values, keeps its local state while paused,

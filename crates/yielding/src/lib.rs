@@ -265,9 +265,9 @@ mod macros;
 mod next_arg;
 #[cfg(feature = "std")]
 pub mod pipeline;
-mod shared;
 #[allow(unsafe_code)]
-mod slot;
+mod raw;
+mod shared;
 mod state;
 
 pub use async_generator::AsyncGen;

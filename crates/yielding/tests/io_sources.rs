@@ -150,17 +150,23 @@ fn stdin_is_the_path_dash() {
     let mut stdin = child.stdin.take().unwrap();
     // Written in pieces from another thread, so the child sees short reads, including a
     // \r at the end of one and its \n at the start of the next.
-    let writer = std::thread::spawn(move || {
+    let writer = std::thread::spawn(move || -> std::io::Result<()> {
         for piece in [&b"one\r"[..], b"\ntwo\n", b"bad \xff\n", b"last"] {
-            stdin.write_all(piece).unwrap();
-            stdin.flush().unwrap();
+            stdin.write_all(piece)?;
+            stdin.flush()?;
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
+        Ok(())
     });
     let output = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    assert!(output.status.success());
-    let stdout = String::from_utf8(output.stdout).unwrap();
+    let written = writer.join().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    // If the child died early, say how, with what it printed, before anything else.
+    assert!(
+        output.status.success() && written.is_ok(),
+        "child {:?}, writing to it {written:?}, its output {stdout:?}",
+        output.status
+    );
     // libtest prints the test's name on the same line, before the child's output.
     let result = stdout
         .split_once("RESULT ")

@@ -21,9 +21,10 @@ use std::fmt;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::string::String;
-use std::vec::Vec;
 
 use memchr::{memchr, memchr2};
+
+use crate::raw::text::TextBuf;
 
 use super::{ByteLines, Error, Lines, Newline, ReadOptions, Source, Terminator};
 
@@ -83,8 +84,8 @@ const RETAINED_GROWTH: usize = 1024 * 1024;
 pub struct LineReader<R> {
     source: R,
     /// The buffer. Its length is the usable size; bytes `pos..end` are read and not yet
-    /// returned.
-    buf: Vec<u8>,
+    /// returned. It also knows which of them are ASCII, which `next_str` need not validate.
+    buf: TextBuf,
     pos: usize,
     end: usize,
     /// `pos..scanned` holds no terminator: searching resumes here after a refill, so a
@@ -191,7 +192,7 @@ impl<R: Read> LineReader<R> {
         let size = options.buffer_size.max(1);
         Self {
             source,
-            buf: std::vec![0; size],
+            buf: TextBuf::new(size),
             pos: 0,
             end: 0,
             scanned: 0,
@@ -274,7 +275,7 @@ impl<R: Read> LineReader<R> {
         match self.advance()? {
             Some(span) => {
                 let (start, end) = self.present(span);
-                Ok(Some(&self.buf[start..end]))
+                Ok(Some(&self.buf.as_slice()[start..end]))
             }
             None => Ok(None),
         }
@@ -307,7 +308,16 @@ impl<R: Read> LineReader<R> {
             return Ok(None);
         };
         let (start, end) = self.present(span);
-        match std::str::from_utf8(&self.buf[start..end]) {
+        if !self.buf.is_known_ascii(start..end) {
+            // Once per read for ASCII text, not once per line: learn about everything
+            // buffered from this line on (nothing after `end` is changed before it is read
+            // again, so what is learnt holds for the lines that follow).
+            self.buf.extend_ascii(start..self.end);
+        }
+        if let Some(line) = self.buf.str_if_ascii(start..end) {
+            return Ok(Some(line));
+        }
+        match std::str::from_utf8(&self.buf.as_slice()[start..end]) {
             Ok(line) => Ok(Some(line)),
             Err(error) => Err(self.invalid_utf8(start, error)),
         }
@@ -336,7 +346,9 @@ impl<R: Read> LineReader<R> {
         match self.advance()? {
             Some(span) => {
                 let (start, end) = self.present(span);
-                Ok(Some(String::from_utf8_lossy(&self.buf[start..end])))
+                Ok(Some(String::from_utf8_lossy(
+                    &self.buf.as_slice()[start..end],
+                )))
             }
             None => Ok(None),
         }
@@ -587,7 +599,8 @@ impl<R: Read> LineReader<R> {
     #[inline(always)]
     fn find(&mut self) -> Option<(usize, usize)> {
         let from = self.scanned;
-        let haystack = &self.buf[from..self.end];
+        let buf = self.buf.as_slice();
+        let haystack = &buf[from..self.end];
         match self.options.newline {
             Newline::Byte(delimiter) => {
                 if let Some(i) = memchr(delimiter, haystack) {
@@ -597,13 +610,13 @@ impl<R: Read> LineReader<R> {
             Newline::Universal => {
                 if let Some(i) = memchr2(b'\n', b'\r', haystack) {
                     let at = from + i;
-                    if self.buf[at] == b'\n' {
+                    if buf[at] == b'\n' {
                         return Some((at, at + 1));
                     }
                     // A `\r`: it is `\r\n` if a `\n` follows. When the `\r` is the last
                     // byte read, that is not known until the next read (or the end).
                     if at + 1 < self.end {
-                        let len = if self.buf[at + 1] == b'\n' { 2 } else { 1 };
+                        let len = if buf[at + 1] == b'\n' { 2 } else { 1 };
                         return Some((at, at + len));
                     }
                     if self.eof {
@@ -645,7 +658,7 @@ impl<R: Read> LineReader<R> {
                 if self.options.newline == Newline::Universal && span.next > span.content_end {
                     // `\r\n`, `\r` or `\n`, given as `\n`: written over the terminator's first
                     // byte, in place, since that part of the buffer has been consumed.
-                    self.buf[span.content_end] = b'\n';
+                    self.buf.set_ascii(span.content_end, b'\n');
                     (span.start, span.content_end + 1)
                 } else {
                     (span.start, span.next)
@@ -659,7 +672,7 @@ impl<R: Read> LineReader<R> {
     /// long line has been consumed) as needed.
     fn fill(&mut self) -> Result<(), Error> {
         if self.pos > 0 {
-            self.buf.copy_within(self.pos..self.end, 0);
+            self.buf.move_to_front(self.pos..self.end);
             self.base += self.pos as u64;
             self.end -= self.pos;
             self.scanned -= self.pos;
@@ -673,7 +686,7 @@ impl<R: Read> LineReader<R> {
             self.grow();
         }
         loop {
-            match self.source.read(&mut self.buf[self.end..]) {
+            match self.source.read(self.buf.tail_mut(self.end)) {
                 Ok(0) => {
                     self.eof = true;
                     return Ok(());
