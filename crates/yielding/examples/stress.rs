@@ -1,0 +1,156 @@
+//! Stress runs: many yields in flat memory, many live generators, a very deep delegation
+//! chain. Figures, not assertions: run it in release and read what it prints.
+//!
+//! ```sh
+//! cargo run --release --example stress               # 10^9 yields, 10^6 generators, depth 10^5
+//! cargo run --release --example stress -- --quick    # smaller sizes, for a smoke run
+//! ```
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::future::Future;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::time::Instant;
+
+use yielding::{Gen, generator};
+
+/// Counts the bytes held on the heap, so that "bytes per generator" is measured, not guessed.
+struct CountingAlloc;
+
+static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: both methods forward to `System` unchanged; the counter only adds and subtracts
+// sizes and never touches the memory.
+unsafe impl GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE_BYTES.fetch_add(layout.size(), Relaxed);
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE_BYTES.fetch_sub(layout.size(), Relaxed);
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAlloc = CountingAlloc;
+
+/// The process's peak resident set so far, from /proc (Linux), in KiB.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn many_yields(count: u64) {
+    let before = peak_rss_kib();
+    let started = Instant::now();
+    let numbers = generator! {
+        for i in 0..count {
+            yield i;
+        }
+    };
+    let mut sum = 0u64;
+    for n in numbers {
+        sum = sum.wrapping_add(black_box(n));
+    }
+    let elapsed = started.elapsed();
+    println!(
+        "{count} yields: {:.2} ns per yield, checksum {sum}, peak RSS {:?} KiB before and {:?} KiB after",
+        elapsed.as_nanos() as f64 / count as f64,
+        before,
+        peak_rss_kib(),
+    );
+}
+
+fn many_live_generators(count: usize) {
+    let before = LIVE_BYTES.load(Relaxed);
+    let mut live: Vec<_> = (0..count)
+        .map(|i| {
+            let mut g = generator! {
+                let mut n = i as u64;
+                loop {
+                    yield n;
+                    n += 1;
+                }
+            };
+            black_box(g.next());
+            g
+        })
+        .collect();
+    let held = LIVE_BYTES.load(Relaxed) - before;
+    let vector = count * size_of_val(&live[0]);
+    println!(
+        "{count} live, suspended generators: {held} heap bytes ({:.1} per generator: {} for the \
+         body on the heap, {} for the generator itself, in the Vec)",
+        held as f64 / count as f64,
+        (held - vector) / count,
+        size_of_val(&live[0]),
+    );
+    let resumed: u64 = live.iter_mut().map(|g| g.next().unwrap_or(0)).sum();
+    black_box(resumed);
+    drop(live);
+    println!(
+        "  after dropping them all: {} heap bytes above the start",
+        LIVE_BYTES.load(Relaxed).saturating_sub(before)
+    );
+}
+
+/// A chain of `depth` generators, each delegating to the next; the innermost yields
+/// `items` values. Boxed, so the recursive type has a size.
+fn chain(depth: u32, items: u32) -> Gen<u32, (), std::pin::Pin<Box<dyn Future<Output = u32>>>> {
+    Gen::new(move |co| {
+        Box::pin(async move {
+            if depth == 0 {
+                for i in 0..items {
+                    co.yield_(i).await;
+                }
+                items
+            } else {
+                co.yield_from(chain(depth - 1, items)).await
+            }
+        }) as std::pin::Pin<Box<dyn Future<Output = u32>>>
+    })
+}
+
+fn deep_delegation(depth: u32) {
+    // Each level of delegation is a level of nesting on the resuming thread's stack, in
+    // resumes and in drops (issue 6 is to make resuming O(1)); a big stack holds it.
+    let worker = std::thread::Builder::new()
+        .stack_size(4 << 30)
+        .spawn(move || {
+            let items = 10;
+            let started = Instant::now();
+            let mut g = chain(depth, items);
+            let first = g.next();
+            let to_first = started.elapsed();
+            let started = Instant::now();
+            let rest: u32 = (&mut g).count() as u32;
+            let per_item = started.elapsed() / rest.max(1);
+            let returned = g.take_return();
+            let started = Instant::now();
+            drop(g);
+            println!(
+                "delegation chain {depth} deep: first item {first:?} after {to_first:?}, then \
+                 {per_item:?} per item ({rest} more), return value {returned:?} passed up every \
+                 level, dropped in {:?}",
+                started.elapsed()
+            );
+        })
+        .expect("a thread with a big stack");
+    worker.join().expect("the deep chain ran");
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let (yields, generators, depth) = if quick {
+        (10_000_000, 10_000, 1_000)
+    } else {
+        (1_000_000_000, 1_000_000, 100_000)
+    };
+    many_yields(yields);
+    many_live_generators(generators);
+    deep_delegation(depth);
+}
