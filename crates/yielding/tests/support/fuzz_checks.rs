@@ -1,0 +1,875 @@
+//! The checks behind the cargo-fuzz targets in `fuzz/`, shared with the regression test
+//! `tests/fuzz_regressions.rs`, which replays the committed inputs on stable. Each check
+//! decodes raw bytes by hand (no `arbitrary`), so an input file means the same thing to the
+//! fuzzer and to the test. Include with `#[path = "support/fuzz_checks.rs"] mod fuzz_checks;`.
+//!
+//! - [`check_protocol`]: a small generator program (yields, receives, handled and
+//!   propagated throws, `yield_from_iter`, nested delegation, return) driven by a script of
+//!   next / send / throw / close / resume / start / take_return / state, against a reference
+//!   interpretation of the same program.
+//! - [`check_lines`]: `LineReader` over a short-reading source, against a naive splitter
+//!   of the whole input (the logic of `tests/io_reference.rs`).
+
+#![allow(dead_code)]
+
+use std::cell::Cell;
+use std::future::Future;
+use std::io::{self, Read};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::rc::Rc;
+
+use yielding::io::{DEFAULT_MAX_LINE_LEN, ErrorKind, LineReader, Newline, ReadOptions, Terminator};
+use yielding::{Co, CoroutineState, Gen, GeneratorState, NextArg};
+
+/// Reads the input a byte at a time; past the end every byte is 0.
+struct Bytes<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Bytes<'a> {
+    fn new(data: &'a [u8]) -> Self {
+        Bytes { data, pos: 0 }
+    }
+
+    fn byte(&mut self) -> u8 {
+        let b = self.data.get(self.pos).copied().unwrap_or(0);
+        self.pos += 1;
+        b
+    }
+
+    fn is_empty(&self) -> bool {
+        self.pos >= self.data.len()
+    }
+
+    fn rest(&self) -> &'a [u8] {
+        &self.data[self.pos.min(self.data.len())..]
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// protocol
+// ---------------------------------------------------------------------------------------
+
+/// What the generator receives: `Ok(None)` is what `next()` sends, `Err` is a throw.
+type Sent = Result<Option<u32>, u32>;
+/// What a body returns: `Err` when a thrown error propagated out of it.
+type Ret = Result<u32, u32>;
+type Body = Pin<Box<dyn Future<Output = Ret>>>;
+type ProtoGen = Gen<u32, Sent, Body>;
+
+/// One instruction of a generator program.
+#[derive(Clone, Debug)]
+enum Ins {
+    /// `acc += co.yield_(v).await?`: a thrown error propagates.
+    Yield(u32),
+    /// `co.yield_(v).await`, handling a thrown error.
+    YieldCatch(u32),
+    /// `co.yield_from_iter(base..base + n)`: a real send or a throw stops it and is handed
+    /// back; a handed-back error propagates.
+    YieldIter(u32, u32),
+    /// `co.yield_from(sub)`; `true` handles an `Err` return, `false` propagates it.
+    Delegate(Vec<Ins>, bool),
+    /// `return Ok(acc ^ v)`.
+    Return(u32),
+    /// `return Err(e)`.
+    Fail(u32),
+}
+
+const MAX_DEPTH: usize = 4;
+const MAX_INSTRUCTIONS: usize = 48;
+const MAX_OPS: usize = 256;
+
+fn decode_program(input: &mut Bytes<'_>, depth: usize, budget: &mut usize) -> Vec<Ins> {
+    let len = input.byte() % 6;
+    let mut program = Vec::new();
+    for _ in 0..len {
+        if *budget == 0 {
+            break;
+        }
+        *budget -= 1;
+        let tag = input.byte() % 8;
+        let v = u32::from(input.byte());
+        let ins = match tag {
+            0 | 1 => Ins::Yield(v),
+            2 => Ins::YieldCatch(v),
+            3 => Ins::YieldIter(v, u32::from(input.byte() % 4)),
+            4 | 5 if depth < MAX_DEPTH => {
+                Ins::Delegate(decode_program(input, depth + 1, budget), tag == 5)
+            }
+            4 | 5 => Ins::YieldCatch(v),
+            6 => Ins::Return(v),
+            _ => Ins::Fail(v),
+        };
+        program.push(ins);
+    }
+    program
+}
+
+fn received(acc: u32, sent: Option<u32>) -> u32 {
+    acc.wrapping_add(sent.unwrap_or(1))
+}
+
+fn handled(acc: u32, error: u32) -> u32 {
+    acc.wrapping_mul(31).wrapping_add(error)
+}
+
+/// Counts the bodies that are live: one guard per running body.
+#[derive(Default)]
+struct Live {
+    made: Cell<usize>,
+    dropped: Cell<usize>,
+}
+
+impl Live {
+    fn count(&self) -> usize {
+        self.made.get() - self.dropped.get()
+    }
+}
+
+struct Guard(Rc<Live>);
+
+impl Guard {
+    fn new(live: &Rc<Live>) -> Self {
+        live.made.set(live.made.get() + 1);
+        Guard(Rc::clone(live))
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let dropped = self.0.dropped.get() + 1;
+        assert!(dropped <= self.0.made.get(), "a body guard dropped twice");
+        self.0.dropped.set(dropped);
+    }
+}
+
+fn build(program: Vec<Ins>, live: Rc<Live>) -> ProtoGen {
+    Gen::with_send(move |co| -> Body { Box::pin(run_body(co, program, live)) })
+}
+
+async fn run_body(co: Co<u32, Sent>, program: Vec<Ins>, live: Rc<Live>) -> Ret {
+    let _guard = Guard::new(&live);
+    let mut acc = 0u32;
+    for ins in &program {
+        match ins {
+            Ins::Yield(v) => acc = received(acc, co.yield_(*v).await?),
+            Ins::YieldCatch(v) => match co.yield_(*v).await {
+                Ok(x) => acc = received(acc, x),
+                Err(e) => acc = handled(acc, e),
+            },
+            Ins::YieldIter(base, n) => {
+                let base = *base;
+                match co
+                    .yield_from_iter((0..*n).map(|i| base.wrapping_add(i)))
+                    .await
+                {
+                    None => acc = acc.wrapping_add(7),
+                    Some(Ok(x)) => acc = received(acc, x),
+                    Some(Err(e)) => return Err(e),
+                }
+            }
+            Ins::Delegate(sub, catch) => {
+                match co.yield_from(build(sub.clone(), Rc::clone(&live))).await {
+                    Ok(r) => acc = acc.wrapping_add(r),
+                    Err(e) if *catch => acc = handled(acc, e),
+                    Err(e) => return Err(e),
+                }
+            }
+            Ins::Return(v) => return Ok(acc ^ v),
+            Ins::Fail(e) => return Err(*e),
+        }
+    }
+    Ok(acc)
+}
+
+/// The reference: the same program as an explicit stack of frames.
+struct Model<'p> {
+    root: &'p [Ins],
+    state: GeneratorState,
+    frames: Vec<Frame<'p>>,
+    /// The return value kept for `take_return`.
+    kept: Option<Ret>,
+}
+
+struct Frame<'p> {
+    program: &'p [Ins],
+    pc: usize,
+    acc: u32,
+    /// The position inside a `YieldIter`.
+    item: u32,
+}
+
+enum Flow {
+    Sent(Sent),
+    Returned(Ret),
+}
+
+impl<'p> Model<'p> {
+    fn new(root: &'p [Ins]) -> Self {
+        Model {
+            root,
+            state: GeneratorState::Created,
+            frames: Vec::new(),
+            kept: None,
+        }
+    }
+
+    /// Runs from the top (`None`) or from the paused yield with a sent value, to the next
+    /// yield or the end.
+    fn run(&mut self, sent: Option<Sent>) -> CoroutineState<u32, Ret> {
+        let mut flow = match sent {
+            None => {
+                assert!(self.frames.is_empty());
+                self.frames.push(Frame {
+                    program: self.root,
+                    pc: 0,
+                    acc: 0,
+                    item: 0,
+                });
+                None
+            }
+            Some(sent) => Some(Flow::Sent(sent)),
+        };
+        let outcome = loop {
+            let frame = self.frames.last_mut().expect("a running frame");
+            let program = frame.program;
+            let mut finished = None;
+            if let Some(incoming) = flow.take() {
+                match (&program[frame.pc], incoming) {
+                    (Ins::Yield(_), Flow::Sent(Ok(x)))
+                    | (Ins::YieldCatch(_), Flow::Sent(Ok(x))) => {
+                        frame.acc = received(frame.acc, x);
+                        frame.pc += 1;
+                    }
+                    (Ins::Yield(_), Flow::Sent(Err(e))) => finished = Some(Err(e)),
+                    (Ins::YieldCatch(_), Flow::Sent(Err(e))) => {
+                        frame.acc = handled(frame.acc, e);
+                        frame.pc += 1;
+                    }
+                    (Ins::YieldIter(base, n), Flow::Sent(sent)) => {
+                        if sent.is_next_arg() {
+                            frame.item += 1;
+                            if frame.item < *n {
+                                break CoroutineState::Yielded(base.wrapping_add(frame.item));
+                            }
+                            frame.acc = frame.acc.wrapping_add(7);
+                            frame.pc += 1;
+                        } else {
+                            match sent {
+                                Ok(x) => {
+                                    frame.acc = received(frame.acc, x);
+                                    frame.pc += 1;
+                                }
+                                Err(e) => finished = Some(Err(e)),
+                            }
+                        }
+                    }
+                    (Ins::Delegate(_, catch), Flow::Returned(r)) => match r {
+                        Ok(r) => {
+                            frame.acc = frame.acc.wrapping_add(r);
+                            frame.pc += 1;
+                        }
+                        Err(e) if *catch => {
+                            frame.acc = handled(frame.acc, e);
+                            frame.pc += 1;
+                        }
+                        Err(e) => finished = Some(Err(e)),
+                    },
+                    _ => unreachable!("the model resumed a frame that is not paused"),
+                }
+            }
+            if finished.is_none() {
+                if frame.pc == program.len() {
+                    finished = Some(Ok(frame.acc));
+                } else {
+                    match &program[frame.pc] {
+                        Ins::Yield(v) | Ins::YieldCatch(v) => break CoroutineState::Yielded(*v),
+                        Ins::YieldIter(base, n) => {
+                            frame.item = 0;
+                            if *n > 0 {
+                                break CoroutineState::Yielded(*base);
+                            }
+                            frame.acc = frame.acc.wrapping_add(7);
+                            frame.pc += 1;
+                            continue;
+                        }
+                        Ins::Delegate(sub, _) => {
+                            self.frames.push(Frame {
+                                program: sub,
+                                pc: 0,
+                                acc: 0,
+                                item: 0,
+                            });
+                            continue;
+                        }
+                        Ins::Return(v) => finished = Some(Ok(frame.acc ^ v)),
+                        Ins::Fail(e) => finished = Some(Err(*e)),
+                    }
+                }
+            }
+            let returned = finished.expect("the frame finished");
+            self.frames.pop();
+            if self.frames.is_empty() {
+                break CoroutineState::Complete(returned);
+            }
+            flow = Some(Flow::Returned(returned));
+        };
+        self.state = match outcome {
+            CoroutineState::Yielded(_) => GeneratorState::Suspended,
+            CoroutineState::Complete(_) => GeneratorState::Closed,
+        };
+        outcome
+    }
+
+    /// `next()`, `start()` and `send()` on a created or suspended generator.
+    fn advance(&mut self, sent: Option<Sent>) -> Option<u32> {
+        match self.run(sent) {
+            CoroutineState::Yielded(v) => Some(v),
+            CoroutineState::Complete(r) => {
+                self.kept = Some(r);
+                None
+            }
+        }
+    }
+
+    fn close(&mut self) {
+        self.state = GeneratorState::Closed;
+        self.frames.clear();
+    }
+}
+
+/// One call of the script.
+#[derive(Clone, Copy, Debug)]
+enum Op {
+    Next,
+    Send(u32),
+    Throw(u32),
+    Close,
+    Resume(Sent),
+    Start,
+    TakeReturn,
+    State,
+}
+
+fn decode_op(input: &mut Bytes<'_>) -> Op {
+    match input.byte() % 8 {
+        0 => Op::Next,
+        1 => Op::Send(u32::from(input.byte())),
+        2 => Op::Throw(u32::from(input.byte())),
+        3 => Op::Close,
+        4 => {
+            let b = input.byte();
+            Op::Resume(match b % 3 {
+                0 => Ok(None),
+                1 => Ok(Some(u32::from(b))),
+                _ => Err(u32::from(b)),
+            })
+        }
+        5 => Op::Start,
+        6 => Op::TakeReturn,
+        _ => Op::State,
+    }
+}
+
+/// What one call gave.
+#[derive(Debug, PartialEq, Eq)]
+enum Seen {
+    Item(Option<u32>),
+    Step(Option<CoroutineState<u32, Ret>>),
+    Thrown(Result<CoroutineState<u32, Ret>, u32>),
+    Returned(Option<Ret>),
+    State(GeneratorState),
+    Nothing,
+    Panicked,
+}
+
+fn transition_allowed(from: GeneratorState, to: GeneratorState) -> bool {
+    use GeneratorState::*;
+    matches!(
+        (from, to),
+        (Created, Created | Suspended | Closed)
+            | (Suspended, Suspended | Closed)
+            | (Closed, Closed)
+    )
+}
+
+/// Decodes `data` into a program and a script, runs both the generator and the reference
+/// model, and checks every result and invariant. With `test_panics`, the calls documented to
+/// panic (send to a created generator, start on a suspended one) are made under
+/// `catch_unwind` and must panic; without it (under libFuzzer, whose panic hook aborts)
+/// they are skipped.
+pub(crate) fn check_protocol(data: &[u8], test_panics: bool) {
+    let mut input = Bytes::new(data);
+    let mut budget = MAX_INSTRUCTIONS;
+    let program = decode_program(&mut input, 1, &mut budget);
+    let live = Rc::new(Live::default());
+    let mut g = build(program.clone(), Rc::clone(&live));
+    let mut model = Model::new(&program);
+    let mut deliveries = 0usize;
+    let mut ops = 0;
+    while !input.is_empty() && ops < MAX_OPS {
+        ops += 1;
+        let op = decode_op(&mut input);
+        let before = g.state();
+        assert_eq!(before, model.state, "state before {op:?}");
+        let (got, want) = match op {
+            Op::Next => {
+                let want = match model.state {
+                    GeneratorState::Created => model.advance(None),
+                    GeneratorState::Suspended => model.advance(Some(Ok(None))),
+                    _ => None,
+                };
+                (Seen::Item(g.next()), Seen::Item(want))
+            }
+            Op::Send(x) => match model.state {
+                GeneratorState::Created if !test_panics => continue,
+                GeneratorState::Created => {
+                    let result = catch_unwind(AssertUnwindSafe(|| g.send(Ok(Some(x)))));
+                    let got = if result.is_err() {
+                        Seen::Panicked
+                    } else {
+                        Seen::Nothing
+                    };
+                    (got, Seen::Panicked)
+                }
+                GeneratorState::Suspended => (
+                    Seen::Item(g.send(Ok(Some(x)))),
+                    Seen::Item(model.advance(Some(Ok(Some(x))))),
+                ),
+                _ => (Seen::Item(g.send(Ok(Some(x)))), Seen::Item(None)),
+            },
+            Op::Throw(e) => {
+                let want = match model.state {
+                    GeneratorState::Suspended => Ok(model.run(Some(Err(e)))),
+                    GeneratorState::Created => {
+                        model.close();
+                        Err(e)
+                    }
+                    _ => Err(e),
+                };
+                let got = g.throw(e);
+                if let Ok(CoroutineState::Complete(_)) = got {
+                    deliveries += 1;
+                }
+                (Seen::Thrown(got), Seen::Thrown(want))
+            }
+            Op::Close => {
+                g.close();
+                model.close();
+                (Seen::Nothing, Seen::Nothing)
+            }
+            Op::Resume(arg) => {
+                let want = match model.state {
+                    GeneratorState::Created => Some(model.run(None)),
+                    GeneratorState::Suspended => Some(model.run(Some(arg))),
+                    _ => None,
+                };
+                let got = g.resume(arg);
+                if let Some(CoroutineState::Complete(_)) = got {
+                    deliveries += 1;
+                }
+                (Seen::Step(got), Seen::Step(want))
+            }
+            Op::Start => match model.state {
+                GeneratorState::Suspended if !test_panics => continue,
+                GeneratorState::Suspended => {
+                    let result = catch_unwind(AssertUnwindSafe(|| g.start()));
+                    let got = if result.is_err() {
+                        Seen::Panicked
+                    } else {
+                        Seen::Nothing
+                    };
+                    (got, Seen::Panicked)
+                }
+                GeneratorState::Created => (Seen::Item(g.start()), Seen::Item(model.advance(None))),
+                _ => (Seen::Item(g.start()), Seen::Item(None)),
+            },
+            Op::TakeReturn => {
+                let got = g.take_return();
+                if got.is_some() {
+                    deliveries += 1;
+                }
+                (Seen::Returned(got), Seen::Returned(model.kept.take()))
+            }
+            Op::State => (Seen::State(g.state()), Seen::State(model.state)),
+        };
+        assert_eq!(got, want, "{op:?} in state {before:?}, program {program:?}");
+        let after = g.state();
+        assert_eq!(after, model.state, "state after {op:?}");
+        assert!(
+            transition_allowed(before, after),
+            "{op:?} moved the state from {before:?} to {after:?}"
+        );
+        assert!(deliveries <= 1, "the return value was delivered twice");
+        assert_eq!(
+            live.count(),
+            model.frames.len(),
+            "live bodies after {op:?}: one per frame of the reference"
+        );
+        if after == GeneratorState::Closed {
+            // Exhausted stays exhausted, and says so.
+            assert_eq!(g.size_hint(), (0, Some(0)));
+            assert_eq!(g.next(), None);
+            assert_eq!(g.resume(Ok(None)), None);
+            assert_eq!(g.resume(Err(1)), None);
+            assert_eq!(g.state(), GeneratorState::Closed);
+            assert_eq!(live.count(), 0, "a closed generator holds no live body");
+        }
+    }
+    drop(g);
+    assert_eq!(live.count(), 0, "a dropped generator leaves no live body");
+}
+
+// ---------------------------------------------------------------------------------------
+// lines
+// ---------------------------------------------------------------------------------------
+
+/// A source that gives `data` in short reads: the sizes cycle through `chunks`, where a 0
+/// is an `Interrupted` error (which the reader must retry). With `fail_at`, every read
+/// once `fail_at` bytes have been given fails.
+struct Chunked<'a> {
+    data: &'a [u8],
+    pos: usize,
+    chunks: &'a [usize],
+    call: usize,
+    fail_at: Option<usize>,
+}
+
+impl Read for Chunked<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let chunk = self.chunks[self.call % self.chunks.len()];
+        self.call += 1;
+        if chunk == 0 {
+            return Err(io::Error::from(io::ErrorKind::Interrupted));
+        }
+        let limit = self.fail_at.unwrap_or(self.data.len());
+        if self.pos >= limit {
+            return match self.fail_at {
+                Some(_) => Err(io::Error::other("injected failure")),
+                None => Ok(0),
+            };
+        }
+        let n = chunk.min(buf.len()).min(limit - self.pos);
+        buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// One item of the output: a line, or an error reduced to what it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Item {
+    Line(Vec<u8>),
+    Error {
+        kind: ErrorKind,
+        line: Option<u64>,
+        offset: Option<u64>,
+    },
+}
+
+fn error_item(error: &yielding::io::Error) -> Item {
+    Item::Error {
+        kind: error.kind(),
+        line: error.line(),
+        offset: error.offset(),
+    }
+}
+
+/// A line of the reference split: `start..content_end` is the content and
+/// `content_end..end` the terminator.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    start: usize,
+    content_end: usize,
+    end: usize,
+}
+
+/// The naive splitter: the whole input at once.
+fn reference_pieces(data: &[u8], newline: Newline) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    match newline {
+        Newline::Byte(delimiter) => {
+            // `split` gives a last, empty piece after a final delimiter (and one piece for
+            // an empty input): neither is a line.
+            let parts: Vec<&[u8]> = data.split(|&b| b == delimiter).collect();
+            let count = parts.len();
+            for (i, part) in parts.into_iter().enumerate() {
+                let last = i + 1 == count;
+                if last && part.is_empty() {
+                    break;
+                }
+                let content_end = start + part.len();
+                let end = if last { content_end } else { content_end + 1 };
+                pieces.push(Piece {
+                    start,
+                    content_end,
+                    end,
+                });
+                start = end;
+            }
+        }
+        Newline::Universal => {
+            // Split after every \n and \r, then join a "\r" piece with the "\n" piece that
+            // follows it.
+            let parts: Vec<&[u8]> = data
+                .split_inclusive(|&b| b == b'\n' || b == b'\r')
+                .collect();
+            let mut i = 0;
+            while i < parts.len() {
+                let part = parts[i];
+                let mut len = part.len();
+                let term = match part.last() {
+                    Some(b'\n') => 1,
+                    Some(b'\r') if parts.get(i + 1) == Some(&&b"\n"[..]) => {
+                        i += 1;
+                        len += 1;
+                        2
+                    }
+                    Some(b'\r') => 1,
+                    _ => 0,
+                };
+                pieces.push(Piece {
+                    start,
+                    content_end: start + len - term,
+                    end: start + len,
+                });
+                start += len;
+                i += 1;
+            }
+        }
+    }
+    pieces
+}
+
+/// The bytes the reader should give for `piece`.
+fn presented(data: &[u8], piece: Piece, newline: Newline, terminator: Terminator) -> Vec<u8> {
+    let content = &data[piece.start..piece.content_end];
+    let has_terminator = piece.end > piece.content_end;
+    match terminator {
+        Terminator::Strip => content.to_vec(),
+        Terminator::Translate if newline == Newline::Universal && has_terminator => {
+            let mut line = content.to_vec();
+            line.push(b'\n');
+            line
+        }
+        _ => data[piece.start..piece.end].to_vec(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    BorrowedBytes,
+    BorrowedStr,
+    BorrowedLossy,
+    OwnedBytes,
+    OwnedStr,
+    OwnedLossy,
+}
+
+const FORMS: [Form; 6] = [
+    Form::BorrowedBytes,
+    Form::BorrowedStr,
+    Form::BorrowedLossy,
+    Form::OwnedBytes,
+    Form::OwnedStr,
+    Form::OwnedLossy,
+];
+
+fn expected(
+    data: &[u8],
+    newline: Newline,
+    terminator: Terminator,
+    max_line_len: usize,
+    form: Form,
+    fail_at: Option<usize>,
+) -> Vec<Item> {
+    let visible = &data[..fail_at.unwrap_or(data.len())];
+    let mut pieces = reference_pieces(visible, newline);
+    // With a failure ahead, the last piece is only a line if its end is certain: it has a
+    // terminator, and that terminator is not a `\r` that a `\n` might still follow.
+    let mut unfinished = None;
+    if fail_at.is_some() {
+        if let Some(&last) = pieces.last() {
+            let no_terminator = last.end == last.content_end;
+            let trailing_cr = newline == Newline::Universal && visible[last.end - 1] == b'\r';
+            if no_terminator || trailing_cr {
+                unfinished = pieces.pop();
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (i, &piece) in pieces.iter().enumerate() {
+        let line = i as u64 + 1;
+        if piece.content_end - piece.start > max_line_len {
+            out.push(Item::Error {
+                kind: ErrorKind::LineTooLong,
+                line: Some(line),
+                offset: Some(piece.start as u64),
+            });
+            continue;
+        }
+        let bytes = presented(visible, piece, newline, terminator);
+        match form {
+            Form::BorrowedBytes | Form::OwnedBytes => out.push(Item::Line(bytes)),
+            Form::BorrowedStr | Form::OwnedStr => match std::str::from_utf8(&bytes) {
+                Ok(_) => out.push(Item::Line(bytes)),
+                Err(error) => out.push(Item::Error {
+                    kind: ErrorKind::InvalidUtf8,
+                    line: Some(line),
+                    offset: Some((piece.start + error.valid_up_to()) as u64),
+                }),
+            },
+            Form::BorrowedLossy | Form::OwnedLossy => {
+                out.push(Item::Line(
+                    String::from_utf8_lossy(&bytes).into_owned().into_bytes(),
+                ));
+            }
+        }
+    }
+    if let Some(k) = fail_at {
+        let line = pieces.len() as u64 + 1;
+        if let Some(piece) = unfinished {
+            // Known to be too long even unfinished: reported before the failing read.
+            if piece.content_end - piece.start > max_line_len {
+                out.push(Item::Error {
+                    kind: ErrorKind::LineTooLong,
+                    line: Some(line),
+                    offset: Some(piece.start as u64),
+                });
+            }
+        }
+        out.push(Item::Error {
+            kind: ErrorKind::Io,
+            line: Some(line),
+            offset: Some(k as u64),
+        });
+    }
+    out
+}
+
+/// Reads everything in `form`, checking on the way that the buffer stays bounded, and
+/// after the end that the reader stays ended.
+fn actual<R: Read>(mut reader: LineReader<R>, form: Form, bound: usize, limit: usize) -> Vec<Item> {
+    let mut out = Vec::new();
+    macro_rules! borrowed {
+        ($next:ident, $to_bytes:expr) => {{
+            loop {
+                assert!(out.len() < limit, "runaway reader");
+                match reader.$next() {
+                    Ok(Some(line)) => out.push(Item::Line($to_bytes(line))),
+                    Ok(None) => break,
+                    Err(error) => {
+                        let fatal = error.is_fatal();
+                        out.push(error_item(&error));
+                        if fatal {
+                            // Ended cleanly: nothing more, ever.
+                            assert!(matches!(reader.$next(), Ok(None)));
+                            break;
+                        }
+                    }
+                }
+                assert!(
+                    reader.buffer_capacity() <= bound,
+                    "buffer grew past its bound"
+                );
+            }
+            assert!(matches!(reader.$next(), Ok(None)), "not fused");
+        }};
+    }
+    macro_rules! owned {
+        ($iter:expr, $to_bytes:expr) => {{
+            let mut iter = $iter;
+            while let Some(item) = iter.next() {
+                assert!(out.len() < limit, "runaway iterator");
+                match item {
+                    Ok(line) => out.push(Item::Line($to_bytes(line))),
+                    Err(error) => out.push(error_item(&error)),
+                }
+                assert!(iter.get_ref().buffer_capacity() <= bound);
+            }
+            assert!(iter.next().is_none(), "not fused");
+        }};
+    }
+    match form {
+        Form::BorrowedBytes => borrowed!(next_line, |l: &[u8]| l.to_vec()),
+        Form::BorrowedStr => borrowed!(next_str, |l: &str| l.as_bytes().to_vec()),
+        Form::BorrowedLossy => borrowed!(next_str_lossy, |l: std::borrow::Cow<'_, str>| l
+            .into_owned()
+            .into_bytes()),
+        Form::OwnedBytes => owned!(reader.into_byte_lines(), |l: Vec<u8>| l),
+        Form::OwnedStr => owned!(reader.into_lines(), String::into_bytes),
+        Form::OwnedLossy => owned!(reader.into_lines_lossy(), String::into_bytes),
+    }
+    out
+}
+
+const MAX_LINES_INPUT: usize = 2048;
+
+/// Decodes `data` into options, a short-read pattern, an optional I/O failure point and
+/// the input, reads the input in every form, and compares with the reference split.
+///
+/// Layout: buffer size (1..=64), newline (universal, `\n`, NUL, `\r` or the next byte),
+/// terminator, line limit, chunk count and sizes (0 is `Interrupted`), failure point, then
+/// the input itself (at most 2 KiB).
+pub(crate) fn check_lines(data: &[u8]) {
+    let mut input = Bytes::new(data);
+    let buffer_size = usize::from(input.byte() % 64) + 1;
+    let newline = match input.byte() % 6 {
+        0 | 1 => Newline::Universal,
+        2 => Newline::LF,
+        3 => Newline::Byte(0),
+        4 => Newline::Byte(b'\r'),
+        _ => Newline::Byte(input.byte()),
+    };
+    let terminator =
+        [Terminator::Translate, Terminator::Keep, Terminator::Strip][usize::from(input.byte() % 3)];
+    let b = input.byte();
+    let max_line_len = match b % 4 {
+        0 => DEFAULT_MAX_LINE_LEN,
+        1 => usize::MAX,
+        _ => usize::from(b >> 2) % 24,
+    };
+    let count = usize::from(input.byte() % 8) + 1;
+    let mut chunks: Vec<usize> = (0..count).map(|_| usize::from(input.byte() % 9)).collect();
+    if chunks.iter().all(|&c| c == 0) {
+        chunks[0] = 1;
+    }
+    let fail = input.byte();
+    let text = &input.rest()[..input.rest().len().min(MAX_LINES_INPUT)];
+    let fail_at = (fail % 4 == 0).then(|| text.len() * usize::from(fail >> 2) / 63);
+
+    let longest = reference_pieces(text, newline)
+        .iter()
+        .map(|p| p.end - p.start)
+        .max()
+        .unwrap_or(0);
+    // The buffer never exceeds its size, or twice the longest line (growth doubles), or
+    // the line limit plus a `\r\n`.
+    let bound = buffer_size.max((2 * (longest + 2)).min(max_line_len.saturating_add(2)));
+    // Never more items than bytes, plus the errors at the end: a runaway loop is a failure.
+    let limit = text.len() + 4;
+    let options = ReadOptions::new()
+        .newline(newline)
+        .terminator(terminator)
+        .buffer_size(buffer_size)
+        .max_line_len(max_line_len);
+    for form in FORMS {
+        let source = Chunked {
+            data: text,
+            pos: 0,
+            chunks: &chunks,
+            call: 0,
+            fail_at,
+        };
+        let got = actual(options.reader(source), form, bound, limit);
+        let want = expected(text, newline, terminator, max_line_len, form, fail_at);
+        assert_eq!(
+            got, want,
+            "data {text:?}, chunks {chunks:?}, buffer {buffer_size}, {newline:?}, \
+             {terminator:?}, limit {max_line_len}, {form:?}, fail at {fail_at:?}"
+        );
+    }
+}
