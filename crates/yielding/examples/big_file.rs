@@ -49,6 +49,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use yielding::generator;
 use yielding::io::{LineReader, ReadOptions, Source, Terminator};
 
+#[path = "support/measure.rs"]
+mod measure;
+use measure::{parse_size, peak_rss_kib};
+
 type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
 
 fn main() -> ExitCode {
@@ -423,13 +427,6 @@ fn progress_bar(len: u64, what: &'static str) -> ProgressBar {
     bar
 }
 
-/// Peak resident set size so far, in KiB: `VmHWM` in `/proc/self/status` (Linux).
-fn peak_rss_kib() -> Option<u64> {
-    let status = fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
-    line.trim().trim_end_matches("kB").trim().parse().ok()
-}
-
 /// xorshift64*: a small, fast, deterministic PRNG, so that every run writes the same log.
 struct Rng(u64);
 
@@ -448,32 +445,6 @@ fn zipf(rng: &mut Rng) -> usize {
     let r = rng.next();
     let pair = (r.leading_zeros() as usize).min(PATHS.len() / 2 - 1);
     pair * 2 + (r & 1) as usize
-}
-
-/// `10MB`, `1GB`, `512KiB`, `2G`, `4096`: decimal units (K, M, G, T = 10^3..10^12), binary
-/// ones with an `i` (KiB, MiB, GiB, TiB = 2^10..2^40), a trailing `B` optional.
-fn parse_size(text: &str) -> Result<u64> {
-    let upper = text.trim().to_ascii_uppercase();
-    let digits_end = upper
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(upper.len());
-    let (number, unit) = upper.split_at(digits_end);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| format!("not a size: {text:?}"))?;
-    let multiplier: u64 = match unit.trim() {
-        "" | "B" => 1,
-        "K" | "KB" => 1_000,
-        "M" | "MB" => 1_000_000,
-        "G" | "GB" => 1_000_000_000,
-        "T" | "TB" => 1_000_000_000_000,
-        "KI" | "KIB" => 1 << 10,
-        "MI" | "MIB" => 1 << 20,
-        "GI" | "GIB" => 1 << 30,
-        "TI" | "TIB" => 1 << 40,
-        _ => return Err(format!("unknown unit in {text:?}").into()),
-    };
-    Ok((number * multiplier as f64) as u64)
 }
 
 /// A size for people, in decimal units as `--size` takes them: `50 MB`, `1.07 GB`.

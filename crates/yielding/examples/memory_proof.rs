@@ -28,6 +28,10 @@ use std::process::{Command, ExitCode};
 use yielding::generator;
 use yielding::io::{Error, LineReader};
 
+#[path = "support/measure.rs"]
+mod measure;
+use measure::parse_size;
+
 const KIB: u64 = 1024;
 const MIB: u64 = 1024 * KIB;
 
@@ -97,11 +101,7 @@ fn read_owned(path: &Path) -> Result<(u64, u64, u64), Error> {
 
 /// This process's peak resident set size so far, in KiB (`VmHWM`).
 fn peak_rss_kib() -> Result<u64> {
-    let status = fs::read_to_string("/proc/self/status")?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+    measure::peak_rss_kib()
         .ok_or_else(|| "no VmHWM in /proc/self/status (this proof needs Linux)".into())
 }
 
@@ -122,7 +122,9 @@ fn parent_mode(args: &[String]) -> Result<ExitCode> {
     let sizes: Vec<u64> = if args.is_empty() {
         vec![10_000_000, 1_000_000_000]
     } else {
-        args.iter().map(|a| parse_size(a)).collect::<Result<_>>()?
+        args.iter()
+            .map(|a| parse_size(a))
+            .collect::<Result<_, _>>()?
     };
     let dir = TempDir::new()?;
     let exe = env::current_exe()?;
@@ -297,32 +299,6 @@ impl Drop for TempDir {
             eprintln!("warning: could not remove {}: {error}", self.0.display());
         }
     }
-}
-
-/// `10MB`, `1GB`, `512KiB`, `2G`, `4096`: decimal units (K, M, G, T = 10^3..10^12), binary
-/// ones with an `i` (KiB, MiB, GiB, TiB = 2^10..2^40), a trailing `B` optional.
-fn parse_size(text: &str) -> Result<u64> {
-    let upper = text.trim().to_ascii_uppercase();
-    let digits_end = upper
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(upper.len());
-    let (number, unit) = upper.split_at(digits_end);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| format!("not a size: {text:?}"))?;
-    let multiplier: u64 = match unit.trim() {
-        "" | "B" => 1,
-        "K" | "KB" => 1_000,
-        "M" | "MB" => 1_000_000,
-        "G" | "GB" => 1_000_000_000,
-        "T" | "TB" => 1_000_000_000_000,
-        "KI" | "KIB" => 1 << 10,
-        "MI" | "MIB" => 1 << 20,
-        "GI" | "GIB" => 1 << 30,
-        "TI" | "TIB" => 1 << 40,
-        _ => return Err(format!("unknown unit in {text:?}").into()),
-    };
-    Ok((number * multiplier as f64) as u64)
 }
 
 /// A size for people: `10 MB`, `1 GB` (decimal, as the sizes are given).

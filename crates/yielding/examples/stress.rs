@@ -14,6 +14,10 @@ use std::time::Instant;
 
 use yielding::{Gen, generator};
 
+#[path = "support/measure.rs"]
+mod measure;
+use measure::peak_rss_kib;
+
 /// Counts the bytes held on the heap, so that "bytes per generator" is measured, not guessed.
 struct CountingAlloc;
 
@@ -36,13 +40,6 @@ unsafe impl GlobalAlloc for CountingAlloc {
 
 #[global_allocator]
 static ALLOCATOR: CountingAlloc = CountingAlloc;
-
-/// The process's peak resident set so far, from /proc (Linux), in KiB.
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
 
 fn many_yields(count: u64) {
     let before = peak_rss_kib();

@@ -6,7 +6,7 @@
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use yielding::io::{ErrorKind, LineReader, Newline, ReadOptions, Terminator};
 
@@ -51,31 +51,19 @@ impl Read for Reads {
     }
 }
 
-struct TempFile(PathBuf);
+#[path = "support/temp_file.rs"]
+mod temp_file;
 
-impl TempFile {
-    fn new(name: &str, content: &[u8]) -> Self {
-        let path =
-            std::env::temp_dir().join(format!("yielding-io-python-{}-{name}", std::process::id()));
-        std::fs::write(&path, content).unwrap();
-        Self(path)
-    }
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
+/// A temporary file named for this test binary.
+fn temp_file(name: &str, content: &[u8]) -> temp_file::TempFile {
+    temp_file::TempFile::new("yielding-io-python", name, content)
 }
 
 #[test]
 fn empty_file_yields_nothing() {
     // Python: list(open('empty')) == []
     assert_eq!(python_open(b""), Vec::<String>::new());
-    let file = TempFile::new("empty", b"");
+    let file = temp_file("empty", b"");
     let mut reader = LineReader::open(file.path()).unwrap();
     assert_eq!(reader.next_line().unwrap(), None);
 }
@@ -198,7 +186,7 @@ fn invalid_utf8_is_an_error_naming_path_line_and_offset_and_reading_goes_on() {
     // and the iteration is over (not even 'a\n' came out, since Python decodes whole
     // chunks). Here: line 1 comes out, line 2 is an error naming the path, the line and
     // the offset (3, as Python's position), and line 3 follows.
-    let file = TempFile::new("invalid-utf8", b"a\nb\xffc\nd\n");
+    let file = temp_file("invalid-utf8", b"a\nb\xffc\nd\n");
     let mut reader = LineReader::open(file.path()).unwrap();
     assert_eq!(reader.next_str().unwrap(), Some("a\n"));
     let error = reader.next_str().unwrap_err();
@@ -263,7 +251,7 @@ fn over_long_line_is_an_error_naming_the_line_then_reading_goes_on() {
     let mut data = b"short\n".to_vec();
     data.extend(std::iter::repeat_n(b'x', 10_000));
     data.extend_from_slice(b"\r\nafter\n");
-    let file = TempFile::new("long-line", &data);
+    let file = temp_file("long-line", &data);
     let mut reader = ReadOptions::new()
         .max_line_len(100)
         .buffer_size(16)

@@ -4,7 +4,7 @@
 #![cfg(feature = "io")]
 
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use static_assertions::assert_impl_all;
@@ -20,24 +20,12 @@ assert_impl_all!(Source: Send, Read);
 assert_impl_all!(Error: Send, Sync, std::error::Error, Into<io::Error>);
 assert_impl_all!(ReadOptions: Copy, Send, Sync, Default);
 
-struct TempFile(PathBuf);
+#[path = "support/temp_file.rs"]
+mod temp_file;
 
-impl TempFile {
-    fn new(name: &str, content: &[u8]) -> Self {
-        let path =
-            std::env::temp_dir().join(format!("yielding-io-sources-{}-{name}", std::process::id()));
-        std::fs::write(&path, content).unwrap();
-        Self(path)
-    }
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
+/// A temporary file named for this test binary.
+fn temp_file(name: &str, content: &[u8]) -> temp_file::TempFile {
+    temp_file::TempFile::new("yielding-io-sources", name, content)
 }
 
 fn collect<R: Read>(reader: LineReader<R>) -> Vec<String> {
@@ -46,7 +34,7 @@ fn collect<R: Read>(reader: LineReader<R>) -> Vec<String> {
 
 #[test]
 fn a_path() {
-    let file = TempFile::new("path.txt", b"one\r\ntwo\n");
+    let file = temp_file("path.txt", b"one\r\ntwo\n");
     let reader = LineReader::open(file.path()).unwrap();
     assert_eq!(reader.path(), Some(file.path()));
     assert_eq!(collect(reader), ["one\n", "two\n"]);
@@ -92,7 +80,7 @@ fn any_read() {
     assert_eq!(collect(LineReader::new(&b"a\rb"[..])), ["a\n", "b"]);
     let boxed: Box<dyn Read> = Box::new(io::repeat(b'z').take(3));
     assert_eq!(collect(LineReader::new(boxed)), ["zzz"]);
-    let file = TempFile::new("any-read.txt", b"from a File\n");
+    let file = temp_file("any-read.txt", b"from a File\n");
     let handle = std::fs::File::open(file.path()).unwrap();
     assert_eq!(collect(LineReader::new(handle)), ["from a File\n"]);
     assert_eq!(
@@ -310,7 +298,7 @@ fn a_long_line_within_the_limit_costs_the_line_plus_at_most_4_mib() {
 
 #[test]
 fn owned_lines_move_to_another_thread() {
-    let file = TempFile::new("thread.txt", b"1\n2\n3\n");
+    let file = temp_file("thread.txt", b"1\n2\n3\n");
     let lines = ReadOptions::new()
         .terminator(Terminator::Strip)
         .open(file.path())
@@ -353,7 +341,7 @@ mod gzip {
 
     #[test]
     fn gzip_chosen_explicitly() {
-        let file = TempFile::new("explicit.gz", &gz(b"zipped\r\nlines\n"));
+        let file = temp_file("explicit.gz", &gz(b"zipped\r\nlines\n"));
         let gzip = ReadOptions::new().compression(Compression::Gzip);
         assert_eq!(
             collect(gzip.open(file.path()).unwrap()),
@@ -378,7 +366,7 @@ mod gzip {
         data.extend(gz(b"line\nsecond member\n"));
         data.extend(gz(b""));
         data.extend(gz(b"third"));
-        let file = TempFile::new("members.gz", &data);
+        let file = temp_file("members.gz", &data);
         let reader = ReadOptions::new()
             .compression(Compression::Gzip)
             .buffer_size(3)
@@ -398,10 +386,10 @@ mod gzip {
     #[test]
     fn auto_detects_gzip_by_its_magic_bytes() {
         let auto = ReadOptions::new().compression(Compression::Auto);
-        let zipped = TempFile::new("auto.gz", &gz(b"was zipped\n"));
+        let zipped = temp_file("auto.gz", &gz(b"was zipped\n"));
         assert_eq!(collect(auto.open(zipped.path()).unwrap()), ["was zipped\n"]);
         for plain in [&b"plain text\n"[..], b"", b"\x1f", b"\x1f\x8a", b"\x8b\x1f"] {
-            let file = TempFile::new("auto.txt", plain);
+            let file = temp_file("auto.txt", plain);
             let got: Vec<Vec<u8>> = auto
                 .open(file.path())
                 .unwrap()
@@ -431,7 +419,7 @@ mod gzip {
 
     #[test]
     fn not_gzip_is_an_io_error_with_the_path() {
-        let file = TempFile::new("not.gz", b"plain\n");
+        let file = temp_file("not.gz", b"plain\n");
         let mut reader = ReadOptions::new()
             .compression(Compression::Gzip)
             .open(file.path())
