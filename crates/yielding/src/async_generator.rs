@@ -6,8 +6,9 @@ use core::fmt;
 use core::future::{Future, poll_fn};
 use core::ops::DerefMut;
 use core::pin::Pin;
-use core::task::{Context, Poll};
+use core::task::{Context, Poll, Waker};
 
+use crate::raw::delegation::{Delegate, Step};
 use crate::{Co, CoroutineState, Gen, GeneratorState, NextArg};
 
 /// An async generator: a body that yields values like [`Gen`]'s and may also `.await` any
@@ -384,6 +385,26 @@ where
             GeneratorState::Running => resumed_while_running(),
             GeneratorState::Closed => Err(error),
         }
+    }
+}
+
+// An async generator as a delegate: it waits on real futures with the outermost
+// generator's task, so in a synchronous delegator that is the usual misuse panic.
+impl<Y, S, F, P> Delegate<Y, S> for AsyncGen<Y, S, F, P>
+where
+    F: Future,
+    P: DerefMut<Target = Option<F>>,
+{
+    fn resume_directly(&mut self, sent: Option<S>, outer: Option<&Waker>) -> Poll<Step<Y, S>> {
+        self.inner.resume_as_delegate(sent, outer)
+    }
+
+    fn resume_nested(&mut self, sent: Option<S>, outer: &Waker) -> Poll<Option<Y>> {
+        self.inner.resume_as_nested(sent, Some(outer))
+    }
+
+    fn close_delegate(&mut self) {
+        self.inner.close();
     }
 }
 

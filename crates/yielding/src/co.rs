@@ -8,8 +8,9 @@ use core::ops::DerefMut;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
+use crate::raw::delegation::{Delegate, Delegation, Failure};
 use crate::raw::slot::{self, Misuse, Token};
-use crate::{CoroutineState, Gen, GeneratorState, NextArg};
+use crate::{Gen, GeneratorState, NextArg};
 
 /// The yield handle: a generator's body receives one and pauses with
 /// [`yield_`](Co::yield_).
@@ -116,21 +117,12 @@ impl<Y, S> Co<Y, S> {
         P: DerefMut<Target = Option<F>>,
     {
         let delegate = delegate.borrow_mut();
-        let mut step = match delegate.state() {
-            GeneratorState::Created => delegate.drive(None),
-            GeneratorState::Closed => None,
+        match delegate.state() {
+            GeneratorState::Created => self.delegate_until_finished(delegate).await,
+            GeneratorState::Closed => {}
             GeneratorState::Suspended | GeneratorState::Running => started_delegate(),
-        };
-        loop {
-            match step {
-                Some(CoroutineState::Yielded(item)) => {
-                    let sent = self.yield_(item).await;
-                    step = delegate.drive(Some(sent));
-                }
-                Some(CoroutineState::Complete(result)) => return result,
-                None => return finished_delegate_return(delegate),
-            }
         }
+        finished_delegate_return(delegate)
     }
 
     /// Yields every item of `items`, then evaluates to `None` (Python's `yield from
@@ -198,22 +190,28 @@ impl<Y, S> Co<Y, S> {
         F: Future,
         P: DerefMut<Target = Option<F>>,
     {
-        let delegate = &mut delegate.borrow_mut().inner;
-        let mut sent = match delegate.state() {
-            GeneratorState::Created => None,
-            GeneratorState::Closed => return finished_delegate_return(delegate),
+        let delegate = delegate.borrow_mut();
+        match delegate.state() {
+            GeneratorState::Created => self.delegate_until_finished(delegate).await,
+            GeneratorState::Closed => {}
             GeneratorState::Suspended | GeneratorState::Running => started_delegate(),
-        };
-        loop {
-            // `cx` is this generator's resume: its waker leads to the task polling it.
-            let step =
-                core::future::poll_fn(|cx| delegate.step(sent.take(), Some(cx.waker()))).await;
-            match step {
-                Some(CoroutineState::Yielded(item)) => sent = Some(self.yield_(item).await),
-                Some(CoroutineState::Complete(result)) => return result,
-                None => return finished_delegate_return(delegate),
-            }
         }
+        finished_delegate_return(&mut delegate.inner)
+    }
+
+    /// Hands `delegate` to this generator's driver, which resumes it directly (not through
+    /// this body) until it finishes; see `raw::delegation`. Its return value is then kept
+    /// in it. The delegation is a pinned local of this future, so it lies inside the body
+    /// whenever this future is awaited in it, which is what lets the driver accept it.
+    async fn delegate_until_finished<D: Delegate<Y, S>>(&self, delegate: &mut D) {
+        let token = self.token;
+        let mut delegation = core::pin::pin!(Delegation::new(token, delegate));
+        core::future::poll_fn(|cx| match delegation.as_mut().poll_delegation(cx) {
+            Poll::Ready(Ok(())) => Poll::Ready(()),
+            Poll::Ready(Err(failure)) => yield_failed(failure, token),
+            Poll::Pending => Poll::Pending,
+        })
+        .await;
     }
 
     /// Yields every item of `stream`, then evaluates to `None` (`yield from` a `Stream` in
@@ -331,9 +329,9 @@ impl<Y, S> Future for Yield<Y, S> {
         let this = self.get_mut();
         let failure = match slot::slot_in::<Y, S>(cx, this.token) {
             Ok(slot) => match this.value.take() {
-                Some(value) => match slot.yielded.replace(Some(value)) {
-                    None => return Poll::Pending,
-                    Some(earlier) => Failure::TwoYieldsAtOnce(earlier),
+                Some(value) => match slot.put_yield(value) {
+                    Ok(()) => return Poll::Pending,
+                    Err(earlier) => Failure::TwoAtOnce(earlier),
                 },
                 None => match slot.sent.take() {
                     Some(sent) => {
@@ -352,26 +350,24 @@ impl<Y, S> Future for Yield<Y, S> {
     }
 }
 
-/// Why a `yield_` could not go ahead.
-enum Failure<Y> {
-    /// Polled outside its generator, or in another one (or after it completed).
-    Misplaced(Misuse),
-    /// A second fresh `yield_` in one resume; holds the first one's value.
-    TwoYieldsAtOnce(Y),
-}
-
 #[cold]
 #[inline(never)]
 #[track_caller]
-fn yield_failed<Y>(failure: Failure<Y>, token: Token) -> ! {
+fn yield_failed<Y, S>(failure: Failure<Y, S>, token: Token) -> ! {
     match failure {
-        Failure::TwoYieldsAtOnce(earlier) => {
+        Failure::TwoAtOnce(earlier) => {
+            // Dropping it also takes an earlier `yield_from` out of the protocol.
             drop(earlier);
             panic!(
-                "yielding: two `yield_` futures of one generator were awaited at once (for \
-                 example with join or select); a generator pauses at one yield at a time"
+                "yielding: two `yield_` (or `yield_from`) futures of one generator were \
+                 awaited at once (for example with join or select); a generator pauses at one \
+                 yield at a time"
             )
         }
+        Failure::Detached => panic!(
+            "yielding: a `yield_from` future was polled again after a misuse panic, or while \
+             its delegate was still running"
+        ),
         Failure::Misplaced(_) if token == Token::SPENT => {
             panic!("yielding: a `yield_` future was polled after it completed")
         }

@@ -9,7 +9,8 @@ use core::ops::DerefMut;
 use core::pin::Pin;
 use core::task::{Poll, Waker};
 
-use crate::raw::slot::{self, Slot, Token};
+use crate::raw::delegation::{Accepted, Delegate, DelegationStack, Step};
+use crate::raw::slot::{self, Out, Slot, Token};
 use crate::{Co, CoroutineState, GeneratorState, NextArg};
 
 /// A generator: a function that yields values, keeps its local state while paused,
@@ -51,6 +52,9 @@ where
     state: GeneratorState,
     /// The return value, kept for [`Gen::take_return`] when `next` or `send` saw the end.
     returned: Option<F::Output>,
+    /// The delegates below a `yield_from` in the body, which each resume goes to directly.
+    /// Always empty while this generator is itself a delegate on another's stack.
+    delegations: DelegationStack<Y, S>,
     // A generator gives out `Y` and takes in `S`; it owns neither between resumes.
     _types: PhantomData<fn(S) -> Y>,
 }
@@ -164,6 +168,7 @@ where
             token,
             state: GeneratorState::Created,
             returned: None,
+            delegations: DelegationStack::new(),
             _types: PhantomData,
         }
     }
@@ -286,7 +291,25 @@ where
     /// ```
     pub fn close(&mut self) {
         self.state = GeneratorState::Closed;
+        if !self.delegations.is_empty() {
+            self.close_delegations();
+        }
         self.body.set(None);
+    }
+
+    /// Closes the delegates innermost first, then drops the body, even if a delegate's
+    /// cleanup panics. Iterative, so a chain of any depth closes without deep recursion.
+    #[cold]
+    #[inline(never)]
+    fn close_delegations(&mut self) {
+        struct DropBody<'a, F, P: DerefMut<Target = Option<F>>>(&'a mut Pin<P>);
+        impl<F, P: DerefMut<Target = Option<F>>> Drop for DropBody<'_, F, P> {
+            fn drop(&mut self) {
+                self.0.set(None);
+            }
+        }
+        let _body = DropBody(&mut self.body);
+        self.delegations.close_all();
     }
 
     /// Takes the return value, if the generator finished during [`next`](Iterator::next),
@@ -338,52 +361,156 @@ where
         }
     }
 
-    /// Polls the body once: the driver of both kinds of generator. `sent` is `None` for the
-    /// first resume and while an async generator's body waits on a real future. `outer` is
-    /// the waker of the task polling an async generator; a synchronous generator has none,
-    /// and then a body that waits on a real future is misuse.
+    /// One resume: the driver of both kinds of generator. `sent` is `None` for the first
+    /// resume and while an async generator waits on a real future. `outer` is the waker of
+    /// the task polling an async generator; a synchronous generator has none, and then a
+    /// body that waits on a real future is misuse.
+    ///
+    /// While the body delegates, the resume goes straight to the innermost delegate; once
+    /// every delegate has finished, the body is polled to take the return value and go on.
     #[inline(always)]
     pub(crate) fn step(
         &mut self,
-        sent: Option<S>,
+        mut sent: Option<S>,
         outer: Option<&Waker>,
     ) -> Poll<Option<CoroutineState<Y, F::Output>>> {
         if self.state == GeneratorState::Closed {
             return Poll::Ready(None);
         }
-        let Some(body) = self.body.as_mut().as_pin_mut() else {
-            return Poll::Ready(None);
-        };
-        let slot = Slot::new(self.token, sent, outer);
-        let on_panic = CloseOnUnwind(&mut self.state);
-        let polled = slot::poll_with_slot(body, &slot);
-        core::mem::forget(on_panic);
-        if slot.sent.take().is_some() {
-            self.close();
-            sent_value_unread();
-        }
-        match polled {
-            Poll::Ready(returned) => {
-                self.close();
-                Poll::Ready(Some(CoroutineState::Complete(returned)))
+        loop {
+            if !self.delegations.is_empty() {
+                let on_panic = CloseChainOnUnwind {
+                    state: &mut self.state,
+                    body: &mut self.body,
+                    delegations: &mut self.delegations,
+                };
+                let resumed = on_panic.delegations.run(sent.take(), outer);
+                core::mem::forget(on_panic);
+                match resumed {
+                    Some(Poll::Ready(item)) => {
+                        self.state = GeneratorState::Suspended;
+                        return Poll::Ready(Some(CoroutineState::Yielded(item)));
+                    }
+                    Some(Poll::Pending) => {
+                        self.state = GeneratorState::Running;
+                        return Poll::Pending;
+                    }
+                    None => {}
+                }
             }
-            Poll::Pending => match slot.yielded.take() {
-                Some(value) => {
-                    self.state = GeneratorState::Suspended;
-                    Poll::Ready(Some(CoroutineState::Yielded(value)))
+            match self.poll_body(sent.take(), outer) {
+                BodyStep::Yielded(item) => return Poll::Ready(Some(CoroutineState::Yielded(item))),
+                BodyStep::Returned(returned) => {
+                    return Poll::Ready(Some(CoroutineState::Complete(returned)));
                 }
-                None if outer.is_some() => {
-                    // Waiting on a real future, which has the task's waker: this resume
-                    // goes on at the next poll.
-                    self.state = GeneratorState::Running;
-                    Poll::Pending
-                }
-                None => {
-                    self.close();
-                    awaited_foreign_future()
-                }
-            },
+                BodyStep::Delegated(delegation) => self.delegations.push(delegation),
+                BodyStep::Waiting => return Poll::Pending,
+                BodyStep::Closed => return Poll::Ready(None),
+            }
         }
+    }
+
+    /// Polls this generator's own body once (again at once if it registered a delegation
+    /// the driver cannot take on; see `raw::delegation`), and sets the state to match.
+    #[inline(always)]
+    fn poll_body(&mut self, mut sent: Option<S>, outer: Option<&Waker>) -> BodyStep<Y, S, F::Output> {
+        loop {
+            let Some(body) = self.body.as_mut().as_pin_mut() else {
+                return BodyStep::Closed;
+            };
+            let body_ref: *const F = &*body;
+            let slot = Slot::new(self.token, sent.take(), outer);
+            let on_panic = CloseOnUnwind(&mut self.state);
+            let polled = slot::poll_with_slot(body, &slot);
+            core::mem::forget(on_panic);
+            if slot.sent.take().is_some() {
+                self.close();
+                sent_value_unread();
+            }
+            match polled {
+                Poll::Ready(returned) => {
+                    self.close();
+                    return BodyStep::Returned(returned);
+                }
+                Poll::Pending => match slot.take_out() {
+                    Out::Yielded(item) => {
+                        self.state = GeneratorState::Suspended;
+                        return BodyStep::Yielded(item);
+                    }
+                    Out::Delegated(registration) => {
+                        // Accepted only if it lies inside the body; otherwise the body is
+                        // polled again, and that `yield_from` resumes its delegate itself.
+                        if let Some(accepted) = registration.accept(body_ref) {
+                            self.state = GeneratorState::Suspended;
+                            return BodyStep::Delegated(accepted);
+                        }
+                    }
+                    Out::Empty if outer.is_some() => {
+                        // Waiting on a real future, which has the task's waker: this resume
+                        // goes on at the next poll.
+                        self.state = GeneratorState::Running;
+                        return BodyStep::Waiting;
+                    }
+                    Out::Empty => {
+                        self.close();
+                        awaited_foreign_future()
+                    }
+                },
+            }
+        }
+    }
+
+    /// Resumes this generator as a delegate on another generator's stack: one poll of its
+    /// body, whose own `yield_from`s go up to that stack.
+    #[inline]
+    pub(crate) fn resume_as_delegate(&mut self, sent: Option<S>, outer: Option<&Waker>) -> Poll<Step<Y, S>> {
+        match self.poll_body(sent, outer) {
+            BodyStep::Yielded(item) => Poll::Ready(Step::Yielded(item)),
+            BodyStep::Delegated(delegation) => Poll::Ready(Step::Delegated(delegation)),
+            BodyStep::Returned(returned) => {
+                self.returned = Some(returned);
+                Poll::Ready(Step::Finished)
+            }
+            BodyStep::Closed => Poll::Ready(Step::Finished),
+            BodyStep::Waiting => Poll::Pending,
+        }
+    }
+
+    /// Resumes this generator as a delegate whose delegator drives it itself (the
+    /// fallback of `raw::delegation`): a whole resume, keeping the return value.
+    pub(crate) fn resume_as_nested(&mut self, sent: Option<S>, outer: Option<&Waker>) -> Poll<Option<Y>> {
+        self.step(sent, outer).map(|step| self.keep_return(step))
+    }
+}
+
+/// What one poll of a generator's own body produced.
+enum BodyStep<Y, S, R> {
+    Yielded(Y),
+    Returned(R),
+    /// The body is suspended in a `yield_from` whose delegate the driver now resumes.
+    Delegated(Accepted<Y, S>),
+    /// An async body waits on a real future.
+    Waiting,
+    /// There is no body: the generator was closed.
+    Closed,
+}
+
+// A synchronous generator as a delegate: it never waits, whatever its delegator does.
+impl<Y, S, F, P> Delegate<Y, S> for Gen<Y, S, F, P>
+where
+    F: Future,
+    P: DerefMut<Target = Option<F>>,
+{
+    fn resume_directly(&mut self, sent: Option<S>, _outer: Option<&Waker>) -> Poll<Step<Y, S>> {
+        self.resume_as_delegate(sent, None)
+    }
+
+    fn resume_nested(&mut self, sent: Option<S>, _outer: &Waker) -> Poll<Option<Y>> {
+        self.resume_as_nested(sent, None)
+    }
+
+    fn close_delegate(&mut self) {
+        self.close();
     }
 }
 
@@ -490,6 +617,22 @@ impl Drop for CloseOnUnwind<'_> {
     }
 }
 
+/// Closes a generator whose delegate panicked, as the unwinding would have if it had gone
+/// through every delegating body: each delegator's locals drop, innermost first.
+struct CloseChainOnUnwind<'a, Y, S, F, P: DerefMut<Target = Option<F>>> {
+    state: &'a mut GeneratorState,
+    body: &'a mut Pin<P>,
+    delegations: &'a mut DelegationStack<Y, S>,
+}
+
+impl<Y, S, F, P: DerefMut<Target = Option<F>>> Drop for CloseChainOnUnwind<'_, Y, S, F, P> {
+    fn drop(&mut self) {
+        *self.state = GeneratorState::Closed;
+        self.delegations.close_all();
+        self.body.set(None);
+    }
+}
+
 impl<Y, S, F, P> Iterator for Gen<Y, S, F, P>
 where
     S: NextArg,
@@ -550,6 +693,9 @@ impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> Unpin for Gen<Y, S, F, P>
 /// Dropping a generator closes it, whether its body is on the heap or in a caller's place.
 impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> Drop for Gen<Y, S, F, P> {
     fn drop(&mut self) {
+        if !self.delegations.is_empty() {
+            self.close_delegations();
+        }
         self.body.set(None);
     }
 }

@@ -30,6 +30,8 @@ use core::ptr;
 use core::sync::atomic::{AtomicU64, Ordering};
 use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
+use super::delegation::Registration;
+
 /// Identifies one generator for its whole life; never reused.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub(crate) struct Token(u64);
@@ -56,19 +58,30 @@ struct Header {
     outer: *const Waker,
 }
 
-/// The per-resume slot: the value sent in, and the value yielded out.
+/// What a body left in its slot when its poll returned.
+pub(crate) enum Out<Y, S> {
+    /// Nothing: the body finished, or (async) waits on a real future.
+    Empty,
+    /// The value of a `yield_`.
+    Yielded(Y),
+    /// A `yield_from` asking the driver to resume its delegate directly from now on.
+    Delegated(Registration<Y, S>),
+}
+
+/// The per-resume slot: the value sent in, and what the body gives back.
 ///
 /// The protocol, kept small because every `yield_` in a body inlines its half of it:
-/// a fresh `yield_` puts its value in `yielded` (finding it occupied means two yields at
+/// a fresh `yield_` puts its value in `out` (finding it occupied means two yields at
 /// once); a paused `yield_` takes `sent` (finding it empty means it is being polled again in
-/// the resume where it yielded). The driver checks the rest once per resume: something was
-/// yielded, or (only in an async generator) the body is waiting on a real future; and the
-/// sent value was taken.
+/// the resume where it yielded). A `yield_from` puts its registration in `out` the same
+/// way. The driver checks the rest once per resume: something was yielded or delegated,
+/// or (only in an async generator) the body is waiting on a real future; and the sent
+/// value was taken.
 #[repr(C)]
 pub(crate) struct Slot<Y, S> {
     header: Header,
     pub(crate) sent: Cell<Option<S>>,
-    pub(crate) yielded: Cell<Option<Y>>,
+    out: Cell<Out<Y, S>>,
 }
 
 impl<Y, S> Slot<Y, S> {
@@ -83,8 +96,29 @@ impl<Y, S> Slot<Y, S> {
                 outer: outer.map_or(ptr::null(), ptr::from_ref),
             },
             sent: Cell::new(sent),
-            yielded: Cell::new(None),
+            out: Cell::new(Out::Empty),
         }
+    }
+
+    /// Hands `value` to the driver. If something was already there (two yields at once),
+    /// that earlier thing comes back as the error.
+    #[inline(always)]
+    pub(crate) fn put_yield(&self, value: Y) -> Result<(), Out<Y, S>> {
+        match self.out.replace(Out::Yielded(value)) {
+            Out::Empty => Ok(()),
+            earlier => Err(earlier),
+        }
+    }
+
+    /// What the body left: the driver takes it once, right after the poll.
+    #[inline(always)]
+    pub(crate) fn take_out(&self) -> Out<Y, S> {
+        self.out.replace(Out::Empty)
+    }
+
+    /// Where a registration lives until the driver takes it.
+    pub(super) fn out_cell(&self) -> &Cell<Out<Y, S>> {
+        &self.out
     }
 }
 

@@ -1,0 +1,390 @@
+//! Delegation in O(1) per item: the outermost driver resumes the innermost delegate
+//! directly, through a stack of nodes that live inside the bodies themselves.
+//!
+//! Without this, `yield from` is a loop in the delegating body: every resume of the
+//! outermost generator polls every body down the chain, so an item costs O(depth), and a
+//! chain 100,000 deep costs milliseconds per item (CPython, genawaiter and nightly `gen`
+//! blocks all work that way). Instead, a `yield_from` registers a [`Node`] with the driver
+//! of its generator: the node holds a type-erased pointer to the delegate and the three
+//! functions that resume, resume-with-its-own-delegations and close it. The driver keeps
+//! the innermost node as the top of a [`DelegationStack`], whose links (`parent`) live in
+//! the nodes, so nothing is allocated. Each resume goes to the top node; a delegate that
+//! itself delegates hands its new node up instead of driving it; a delegate that finishes
+//! is popped, and its delegator's body is polled again to take the return value.
+//!
+//! # Why the pointers stay valid
+//! A node is a field of the future `yield_from` returns, which is pinned while it is
+//! polled. The driver dereferences a node, and the delegate it points to, only while the
+//! body that registered it is suspended *at* that `yield_from`: the driver polls a body
+//! again only after every delegate above it has finished, and closes delegates innermost
+//! first before it drops any body. So the node has not been dropped, and the borrow of the
+//! delegate it holds (its `'d`) is still alive, because borrowck keeps the borrows of a
+//! future held across an `.await` alive until the future is dropped.
+//!
+//! That argument needs the node to really be held across the suspension, not leaked: a
+//! body could poll a boxed `yield_from` future once, `mem::forget` it (its borrow of the
+//! delegate then ends), drop the delegate and then suspend. The driver therefore accepts a
+//! registration only if the node lies inside the registering body's own memory (the pinned
+//! `F` of the generator): memory that is only reused after the values in it are dropped,
+//! which a leak cannot bypass. A node anywhere else (a boxed future inside the body, or a
+//! body that is itself a `Pin<Box<dyn Future>>`) is rejected: the body is polled again at
+//! once, and that `yield_from` falls back to resuming its delegate itself, through every
+//! level in between, which is correct but O(depth) (the fallback is sound because the
+//! node's owner is then being polled, so it is alive).
+//!
+//! A registration is live only during the poll that made it: the node's `Drop` takes it
+//! back out of the slot if the future is dropped within that poll, and the driver takes
+//! every registration out of the slot before the slot goes away (on unwinding too, through
+//! [`Registration`]'s `Drop`). So `Stage::Registered`'s slot pointer is valid whenever the
+//! node reads it.
+
+use core::cell::Cell;
+use core::marker::{PhantomData, PhantomPinned};
+use core::mem;
+use core::pin::Pin;
+use core::ptr::{self, NonNull};
+use core::task::{Context, Poll, Waker};
+
+use super::slot::{self, Misuse, Out, Token};
+
+/// A generator that the outermost driver can resume in place of the body that delegates
+/// to it. Implemented by `Gen` and `AsyncGen`.
+pub(crate) trait Delegate<Y, S> {
+    /// One poll of this delegate's own body. A delegate on the stack has no delegations of
+    /// its own: a `yield_from` in its body comes back as [`Step::Delegated`] for the driver
+    /// to push. `outer` is the waker of the task driving the outermost generator, if async.
+    fn resume_directly(&mut self, sent: Option<S>, outer: Option<&Waker>) -> Poll<Step<Y, S>>;
+
+    /// A complete resume, the delegate's own delegations included: the fallback for a
+    /// registration the driver could not accept. `None` once the delegate has finished
+    /// (its return value kept for the delegator to take).
+    fn resume_nested(&mut self, sent: Option<S>, outer: &Waker) -> Poll<Option<Y>>;
+
+    /// Closes the delegate: drops its body and its live locals.
+    fn close_delegate(&mut self);
+}
+
+/// What resuming a delegate directly produced.
+pub(crate) enum Step<Y, S> {
+    Yielded(Y),
+    /// The delegate's body delegated in turn; the new node goes on top of the stack.
+    Delegated(Accepted<Y, S>),
+    /// The delegate returned; its value is kept in it for the delegator to take.
+    Finished,
+}
+
+/// Where a node is in its life.
+enum Stage<Y, S> {
+    /// Created, not yet polled.
+    Idle,
+    /// In the slot of the poll in progress, whose `out` cell this points to.
+    Registered(NonNull<Cell<Out<Y, S>>>),
+    /// On the driver's stack: the delegate is resumed directly.
+    Stacked,
+    /// Rejected by the driver: the `yield_from` resumes its delegate itself.
+    Nested,
+    /// The delegate finished: the next poll completes the `yield_from`.
+    Done,
+    /// Taken out of the protocol by a misuse panic or by closing; never polled again.
+    Detached,
+}
+
+impl<Y, S> Clone for Stage<Y, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<Y, S> Copy for Stage<Y, S> {}
+
+type ResumeDirectly<Y, S> = unsafe fn(NonNull<()>, Option<S>, Option<&Waker>) -> Poll<Step<Y, S>>;
+type ResumeNested<Y, S> = unsafe fn(NonNull<()>, Option<S>, &Waker) -> Poll<Option<Y>>;
+
+/// One delegation: the part of a `yield_from` future that the driver links into its stack.
+/// Lifetime-free so that nodes of delegates with different borrows can link to each
+/// other; [`Delegation`] carries the borrow.
+pub(crate) struct Node<Y, S> {
+    token: Token,
+    delegate: NonNull<()>,
+    resume_directly: ResumeDirectly<Y, S>,
+    resume_nested: ResumeNested<Y, S>,
+    close: unsafe fn(NonNull<()>),
+    /// The node below this one on the driver's stack; `None` at the bottom, whose
+    /// delegator is the driver's own body.
+    parent: Cell<Option<NonNull<Node<Y, S>>>>,
+    stage: Cell<Stage<Y, S>>,
+    /// The driver holds this node's address across resumes.
+    _pinned: PhantomPinned,
+}
+
+// SAFETY: a node holds no `Y` or `S`, only pointers into the generator chain it belongs
+// to. Those are dereferenced only by that chain's driver, through `&mut` of the outermost
+// generator, or by the node's own `yield_from` future while it is polled; so moving the
+// chain to another thread moves every user of the pointers with it. The delegate's own
+// Send-ness is not erased: the `yield_from` future also holds the delegate (or the `&mut`
+// to it), so a body holding a `!Send` delegate stays `!Send`.
+unsafe impl<Y, S> Send for Node<Y, S> {}
+// SAFETY: `&Node` is reachable only from the `yield_from` future that owns it (a private
+// field of an async state machine) and from the driver holding `&mut` of the generator;
+// no path gives two threads a `&Node` at once.
+unsafe impl<Y, S> Sync for Node<Y, S> {}
+
+/// The `yield_from` half of a delegation: a node that borrows its delegate for `'d`.
+pub(crate) struct Delegation<'d, Y, S> {
+    node: Node<Y, S>,
+    _delegate: PhantomData<&'d mut ()>,
+}
+
+impl<'d, Y, S> Delegation<'d, Y, S> {
+    /// A delegation to `delegate`, for the generator whose yield handle has `token`.
+    pub(crate) fn new<D: Delegate<Y, S> + 'd>(token: Token, delegate: &'d mut D) -> Self {
+        Delegation {
+            node: Node {
+                token,
+                delegate: NonNull::from(delegate).cast(),
+                resume_directly: resume_directly::<Y, S, D>,
+                resume_nested: resume_nested::<Y, S, D>,
+                close: close::<Y, S, D>,
+                parent: Cell::new(None),
+                stage: Cell::new(Stage::Idle),
+                _pinned: PhantomPinned,
+            },
+            _delegate: PhantomData,
+        }
+    }
+
+    /// Polls the delegation: registers it with the driver on the first poll, completes
+    /// once the delegate has finished. `Err` is a misuse for the caller to report.
+    pub(crate) fn poll_delegation(
+        self: Pin<&mut Self>,
+        cx: &Context<'_>,
+    ) -> Poll<Result<(), Failure<Y, S>>> {
+        let node = &self.into_ref().get_ref().node;
+        match node.stage.get() {
+            Stage::Idle => {
+                let slot = match slot::slot_in::<Y, S>(cx, node.token) {
+                    Ok(slot) => slot,
+                    Err(misuse) => return Poll::Ready(Err(Failure::Misplaced(misuse))),
+                };
+                let cell = slot.out_cell();
+                let registration = Registration {
+                    node: NonNull::from(node),
+                };
+                match cell.replace(Out::Delegated(registration)) {
+                    Out::Empty => {
+                        node.stage.set(Stage::Registered(NonNull::from(cell)));
+                        Poll::Pending
+                    }
+                    earlier => {
+                        // Our registration is in the slot now; take it back out, so only
+                        // the earlier one is reported (and detached when dropped).
+                        if let Out::Delegated(ours) = cell.replace(Out::Empty) {
+                            mem::forget(ours);
+                        }
+                        Poll::Ready(Err(Failure::TwoAtOnce(earlier)))
+                    }
+                }
+            }
+            // Polled again in the poll that registered it (by a join, say): still waiting.
+            Stage::Registered(_) => Poll::Pending,
+            Stage::Done => Poll::Ready(Ok(())),
+            Stage::Nested => {
+                let slot = match slot::slot_in::<Y, S>(cx, node.token) {
+                    Ok(slot) => slot,
+                    Err(misuse) => return Poll::Ready(Err(Failure::Misplaced(misuse))),
+                };
+                let sent = slot.sent.take();
+                // SAFETY: the stage is `Nested`, so the driver does not hold this node;
+                // `self` is being polled, so it is alive, and with it the borrow `'d` of the
+                // delegate, which nothing else uses while this poll runs.
+                let step = unsafe { (node.resume_nested)(node.delegate, sent, cx.waker()) };
+                match step {
+                    Poll::Ready(Some(item)) => match slot.put_yield(item) {
+                        Ok(()) => Poll::Pending,
+                        Err(earlier) => Poll::Ready(Err(Failure::TwoAtOnce(earlier))),
+                    },
+                    Poll::Ready(None) => {
+                        node.stage.set(Stage::Done);
+                        Poll::Ready(Ok(()))
+                    }
+                    Poll::Pending => Poll::Pending,
+                }
+            }
+            Stage::Stacked | Stage::Detached => Poll::Ready(Err(Failure::Detached)),
+        }
+    }
+}
+
+impl<Y, S> Drop for Node<Y, S> {
+    fn drop(&mut self) {
+        if let Stage::Registered(cell) = self.stage.get() {
+            // SAFETY: a `Registered` node's registration is still in the slot of the poll
+            // in progress (see the module docs): the driver sets another stage whenever it
+            // takes a registration out, and the slot outlives the poll.
+            let cell = unsafe { cell.as_ref() };
+            match cell.replace(Out::Empty) {
+                Out::Delegated(ours) if ptr::eq(ours.node.as_ptr(), self) => mem::forget(ours),
+                other => cell.set(other),
+            }
+        }
+    }
+}
+
+/// Why a `yield_from` could not go on.
+pub(crate) enum Failure<Y, S> {
+    /// Its yield handle is used outside its generator.
+    Misplaced(Misuse),
+    /// Something was already yielded or delegated in this resume.
+    TwoAtOnce(Out<Y, S>),
+    /// Polled after a misuse panic took it out of the protocol, or while its delegate
+    /// is still running: neither can happen through the crate's drivers.
+    Detached,
+}
+
+/// A registration in a slot, until the driver takes it. Dropping it (a misuse panic, or a
+/// slot dropped while unwinding) takes the node out of the protocol.
+pub(crate) struct Registration<Y, S> {
+    node: NonNull<Node<Y, S>>,
+}
+
+impl<Y, S> Registration<Y, S> {
+    /// Accepts the registration if its node lies inside `body`, the registering
+    /// generator's own pinned body (see the module docs); otherwise marks it for the
+    /// nested fallback and returns `None`, and the body must be polled again.
+    pub(crate) fn accept<F>(self, body: *const F) -> Option<Accepted<Y, S>> {
+        let node = self.node;
+        mem::forget(self);
+        let start = body.addr();
+        let end = start + mem::size_of::<F>();
+        let at = node.as_ptr().addr();
+        let inside = start <= at && at + mem::size_of::<Node<Y, S>>() <= end;
+        // SAFETY: a registration in a slot points to a live node (see the module docs).
+        let stage = unsafe { &node.as_ref().stage };
+        if inside {
+            stage.set(Stage::Stacked);
+            Some(Accepted { node })
+        } else {
+            stage.set(Stage::Nested);
+            None
+        }
+    }
+}
+
+impl<Y, S> Drop for Registration<Y, S> {
+    fn drop(&mut self) {
+        // SAFETY: a registration in a slot points to a live node (see the module docs).
+        unsafe { self.node.as_ref() }.stage.set(Stage::Detached);
+    }
+}
+
+/// A node the driver accepted, to push on its stack.
+pub(crate) struct Accepted<Y, S> {
+    node: NonNull<Node<Y, S>>,
+}
+
+/// The driver's side: the innermost active delegation of a generator, linked down to the
+/// one its own body registered.
+pub(crate) struct DelegationStack<Y, S> {
+    top: Option<NonNull<Node<Y, S>>>,
+}
+
+// SAFETY: the stack is only read through `&mut` of the generator that owns it, and the
+// nodes it points to belong to that generator's body (see `Node`'s impls).
+unsafe impl<Y, S> Send for DelegationStack<Y, S> {}
+// SAFETY: nothing is reachable through `&DelegationStack`.
+unsafe impl<Y, S> Sync for DelegationStack<Y, S> {}
+
+impl<Y, S> DelegationStack<Y, S> {
+    pub(crate) const fn new() -> Self {
+        DelegationStack { top: None }
+    }
+
+    #[inline(always)]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.top.is_none()
+    }
+
+    pub(crate) fn push(&mut self, accepted: Accepted<Y, S>) {
+        // SAFETY: an accepted node is alive (see the module docs).
+        unsafe { accepted.node.as_ref() }.parent.set(self.top);
+        self.top = Some(accepted.node);
+    }
+
+    /// Resumes the innermost delegate with `sent`, and goes on down and up the stack until
+    /// something is yielded (`Ready`), a real future is awaited (`Pending`), or every
+    /// delegate has finished (`None`: the driver's own body takes the last return value).
+    #[inline(never)]
+    pub(crate) fn run(&mut self, mut sent: Option<S>, outer: Option<&Waker>) -> Option<Poll<Y>> {
+        while let Some(top) = self.top {
+            // SAFETY: nodes on the stack are alive, and so are their delegates: the body
+            // holding each node is suspended at it, and is polled or dropped only after
+            // the node is popped (see the module docs).
+            let node = unsafe { top.as_ref() };
+            // SAFETY: as above; and `resume_directly` was made for this delegate's type.
+            let step = unsafe { (node.resume_directly)(node.delegate, sent.take(), outer) };
+            match step {
+                Poll::Ready(Step::Yielded(item)) => return Some(Poll::Ready(item)),
+                Poll::Ready(Step::Delegated(child)) => self.push(child),
+                Poll::Ready(Step::Finished) => {
+                    self.top = node.parent.get();
+                    node.stage.set(Stage::Done);
+                }
+                Poll::Pending => return Some(Poll::Pending),
+            }
+        }
+        None
+    }
+
+    /// Closes every delegate, innermost first, popping each before closing it. If a close
+    /// panics, the rest are still closed (a second panic aborts, as in any drop).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn close_all(&mut self) {
+        struct CloseTheRest<'a, Y, S>(&'a mut DelegationStack<Y, S>);
+        impl<Y, S> Drop for CloseTheRest<'_, Y, S> {
+            fn drop(&mut self) {
+                self.0.close_all();
+            }
+        }
+        while let Some(top) = self.top {
+            // SAFETY: as in `run`: the node is on the stack, so it and its delegate are
+            // alive; its owner is closed only after this pop.
+            let node = unsafe { top.as_ref() };
+            self.top = node.parent.get();
+            node.stage.set(Stage::Detached);
+            let rest = CloseTheRest(&mut *self);
+            // SAFETY: as above; `close` was made for this delegate's type.
+            unsafe { (node.close)(node.delegate) };
+            mem::forget(rest);
+        }
+    }
+}
+
+/// # Safety
+/// `delegate` points to a live `D`, not otherwise in use.
+unsafe fn resume_directly<Y, S, D: Delegate<Y, S>>(
+    delegate: NonNull<()>,
+    sent: Option<S>,
+    outer: Option<&Waker>,
+) -> Poll<Step<Y, S>> {
+    // SAFETY: the caller's contract.
+    unsafe { delegate.cast::<D>().as_mut() }.resume_directly(sent, outer)
+}
+
+/// # Safety
+/// As for [`resume_directly`].
+unsafe fn resume_nested<Y, S, D: Delegate<Y, S>>(
+    delegate: NonNull<()>,
+    sent: Option<S>,
+    outer: &Waker,
+) -> Poll<Option<Y>> {
+    // SAFETY: the caller's contract.
+    unsafe { delegate.cast::<D>().as_mut() }.resume_nested(sent, outer)
+}
+
+/// # Safety
+/// As for [`resume_directly`].
+unsafe fn close<Y, S, D: Delegate<Y, S>>(delegate: NonNull<()>) {
+    // SAFETY: the caller's contract.
+    unsafe { delegate.cast::<D>().as_mut() }.close_delegate();
+}
