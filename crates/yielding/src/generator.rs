@@ -290,26 +290,18 @@ where
     /// assert_eq!(g.next(), None);
     /// ```
     pub fn close(&mut self) {
-        self.state = GeneratorState::Closed;
-        if !self.delegations.is_empty() {
-            self.close_delegations();
-        }
-        self.body.set(None);
+        self.finish();
     }
 
-    /// Closes the delegates innermost first, then drops the body, even if a delegate's
-    /// cleanup panics. Iterative, so a chain of any depth closes without deep recursion.
-    #[cold]
-    #[inline(never)]
-    fn close_delegations(&mut self) {
-        struct DropBody<'a, F, P: DerefMut<Target = Option<F>>>(&'a mut Pin<P>);
-        impl<F, P: DerefMut<Target = Option<F>>> Drop for DropBody<'_, F, P> {
-            fn drop(&mut self) {
-                self.0.set(None);
-            }
-        }
-        let _body = DropBody(&mut self.body);
-        self.delegations.close_all();
+    /// Drops the body, and with it the delegation chain: the `yield_from` the body is
+    /// suspended at holds the bottom node, whose drop closes every delegate above it,
+    /// innermost first (see `raw::delegation`). The stack's pointers are then stale, so it
+    /// is emptied first.
+    #[inline(always)]
+    fn finish(&mut self) {
+        self.state = GeneratorState::Closed;
+        self.delegations = DelegationStack::new();
+        self.body.set(None);
     }
 
     /// Takes the return value, if the generator finished during [`next`](Iterator::next),
@@ -379,13 +371,15 @@ where
         }
         loop {
             if !self.delegations.is_empty() {
-                let on_panic = CloseChainOnUnwind {
+                let delegations = self.delegations.take();
+                // If a delegate panics, this drops the body, which closes the delegates.
+                let on_panic = CloseBodyOnUnwind {
                     state: &mut self.state,
                     body: &mut self.body,
-                    delegations: &mut self.delegations,
                 };
-                let resumed = on_panic.delegations.run(sent.take(), outer);
+                let (delegations, resumed) = delegations.run(sent.take(), outer);
                 core::mem::forget(on_panic);
+                self.delegations = delegations;
                 match resumed {
                     Some(Poll::Ready(item)) => {
                         self.state = GeneratorState::Suspended;
@@ -413,7 +407,11 @@ where
     /// Polls this generator's own body once (again at once if it registered a delegation
     /// the driver cannot take on; see `raw::delegation`), and sets the state to match.
     #[inline(always)]
-    fn poll_body(&mut self, mut sent: Option<S>, outer: Option<&Waker>) -> BodyStep<Y, S, F::Output> {
+    fn poll_body(
+        &mut self,
+        mut sent: Option<S>,
+        outer: Option<&Waker>,
+    ) -> BodyStep<Y, S, F::Output> {
         loop {
             let Some(body) = self.body.as_mut().as_pin_mut() else {
                 return BodyStep::Closed;
@@ -424,12 +422,12 @@ where
             let polled = slot::poll_with_slot(body, &slot);
             core::mem::forget(on_panic);
             if slot.sent.take().is_some() {
-                self.close();
+                self.finish();
                 sent_value_unread();
             }
             match polled {
                 Poll::Ready(returned) => {
-                    self.close();
+                    self.finish();
                     return BodyStep::Returned(returned);
                 }
                 Poll::Pending => match slot.take_out() {
@@ -452,7 +450,7 @@ where
                         return BodyStep::Waiting;
                     }
                     Out::Empty => {
-                        self.close();
+                        self.finish();
                         awaited_foreign_future()
                     }
                 },
@@ -463,7 +461,11 @@ where
     /// Resumes this generator as a delegate on another generator's stack: one poll of its
     /// body, whose own `yield_from`s go up to that stack.
     #[inline]
-    pub(crate) fn resume_as_delegate(&mut self, sent: Option<S>, outer: Option<&Waker>) -> Poll<Step<Y, S>> {
+    pub(crate) fn resume_as_delegate(
+        &mut self,
+        sent: Option<S>,
+        outer: Option<&Waker>,
+    ) -> Poll<Step<Y, S>> {
         match self.poll_body(sent, outer) {
             BodyStep::Yielded(item) => Poll::Ready(Step::Yielded(item)),
             BodyStep::Delegated(delegation) => Poll::Ready(Step::Delegated(delegation)),
@@ -478,7 +480,11 @@ where
 
     /// Resumes this generator as a delegate whose delegator drives it itself (the
     /// fallback of `raw::delegation`): a whole resume, keeping the return value.
-    pub(crate) fn resume_as_nested(&mut self, sent: Option<S>, outer: Option<&Waker>) -> Poll<Option<Y>> {
+    pub(crate) fn resume_as_nested(
+        &mut self,
+        sent: Option<S>,
+        outer: Option<&Waker>,
+    ) -> Poll<Option<Y>> {
         self.step(sent, outer).map(|step| self.keep_return(step))
     }
 }
@@ -617,18 +623,16 @@ impl Drop for CloseOnUnwind<'_> {
     }
 }
 
-/// Closes a generator whose delegate panicked, as the unwinding would have if it had gone
-/// through every delegating body: each delegator's locals drop, innermost first.
-struct CloseChainOnUnwind<'a, Y, S, F, P: DerefMut<Target = Option<F>>> {
+/// Closes a generator whose delegate panicked (`run` has closed the delegates by then), as
+/// the unwinding would have if it had gone through every delegating body.
+struct CloseBodyOnUnwind<'a, F, P: DerefMut<Target = Option<F>>> {
     state: &'a mut GeneratorState,
     body: &'a mut Pin<P>,
-    delegations: &'a mut DelegationStack<Y, S>,
 }
 
-impl<Y, S, F, P: DerefMut<Target = Option<F>>> Drop for CloseChainOnUnwind<'_, Y, S, F, P> {
+impl<F, P: DerefMut<Target = Option<F>>> Drop for CloseBodyOnUnwind<'_, F, P> {
     fn drop(&mut self) {
         *self.state = GeneratorState::Closed;
-        self.delegations.close_all();
         self.body.set(None);
     }
 }
@@ -693,9 +697,6 @@ impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> Unpin for Gen<Y, S, F, P>
 /// Dropping a generator closes it, whether its body is on the heap or in a caller's place.
 impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> Drop for Gen<Y, S, F, P> {
     fn drop(&mut self) {
-        if !self.delegations.is_empty() {
-            self.close_delegations();
-        }
         self.body.set(None);
     }
 }
