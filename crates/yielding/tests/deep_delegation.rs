@@ -1,0 +1,89 @@
+//! A delegation chain 100,000 generators deep: resumed, run to the end, dropped midway and
+//! closed midway, on the main thread and on a spawned thread with a 2 MiB stack.
+//!
+//! Without a harness (`harness = false`), so that the first half really runs on the main
+//! thread: libtest runs every test on a spawned thread. Resuming goes straight to the
+//! innermost delegate and closing walks the chain in a loop, so none of this needs a stack
+//! deeper than a shallow generator's; recursive resumes or drops would overflow here.
+
+use std::future::Future;
+
+use yielding::{Gen, GeneratorState};
+
+const DEPTH: u32 = 100_000;
+const ITEMS: u64 = 1_000;
+
+/// `depth` generators, each delegating to the next; the innermost yields `0..items` and
+/// returns `items`; every level returns its delegate's value plus one.
+fn chain(depth: u32, items: u64) -> Gen<u64, (), impl Future<Output = u64>> {
+    Gen::new(move |co| async move {
+        if depth <= 1 {
+            for i in 0..items {
+                co.yield_(i).await;
+            }
+            items
+        } else {
+            // PEP 380: the delegate's return value becomes the value of `yield from`.
+            co.yield_from(chain(depth - 1, items)).await + 1
+        }
+    })
+}
+
+fn run_to_the_end() {
+    let mut g = chain(DEPTH, ITEMS);
+    let items: Vec<u64> = (&mut g).collect();
+    assert_eq!(items, (0..ITEMS).collect::<Vec<_>>());
+    // The return value came up one level at a time, each adding one.
+    assert_eq!(g.take_return(), Some(ITEMS + u64::from(DEPTH) - 1));
+    assert_eq!(g.state(), GeneratorState::Closed);
+}
+
+fn drop_midway() {
+    let mut g = chain(DEPTH, ITEMS);
+    assert_eq!(g.nth(10), Some(10));
+    drop(g);
+}
+
+fn close_midway() {
+    let mut g = chain(DEPTH, ITEMS);
+    assert_eq!(g.next(), Some(0));
+    g.close();
+    assert_eq!(g.state(), GeneratorState::Closed);
+    assert_eq!(g.next(), None);
+    assert_eq!(g.take_return(), None);
+}
+
+fn drop_while_being_built() {
+    // The chain is built lazily, one level per resume: dropping it right after the first
+    // item drops every level that exists.
+    let mut g = chain(DEPTH, 0);
+    assert_eq!(g.next(), None);
+    assert_eq!(g.take_return(), Some(u64::from(DEPTH) - 1));
+}
+
+fn all(thread: &str) {
+    run_to_the_end();
+    drop_midway();
+    close_midway();
+    drop_while_being_built();
+    println!("{thread}: a chain {DEPTH} deep ran, dropped and closed midway");
+}
+
+fn main() {
+    // Test runners such as cargo-nextest list a binary's tests first.
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|arg| arg == "--list") {
+        if !args.iter().any(|arg| arg == "--ignored") {
+            println!("chain_100000_deep: test");
+        }
+        return;
+    }
+    all("main thread");
+    std::thread::Builder::new()
+        .name("two-MiB-stack".into())
+        .stack_size(2 << 20)
+        .spawn(|| all("spawned thread, 2 MiB stack"))
+        .expect("a thread with a 2 MiB stack")
+        .join()
+        .expect("the deep chain on a 2 MiB stack");
+}
