@@ -126,7 +126,9 @@
 //! - **Delegation.** [`Co::yield_from`] passes items out and sends, throws and closing in,
 //!   and evaluates to the delegate's return value. Recursive generators work as they are:
 //!   the body already lives behind a pointer, so a generator that delegates to itself has a
-//!   finite size.
+//!   finite size. Unlike CPython's (and nightly Rust's), a resume reaches the innermost
+//!   delegate directly, so an item costs the same at any depth, and a chain 100,000 deep
+//!   resumes, closes and drops on a 2 MiB thread stack (see [`Co::yield_from`]).
 //!
 //! ```
 //! use yielding::{Gen, generator};
