@@ -371,15 +371,13 @@ where
         }
         loop {
             if !self.delegations.is_empty() {
-                let delegations = self.delegations.take();
                 // If a delegate panics, this drops the body, which closes the delegates.
                 let on_panic = CloseBodyOnUnwind {
                     state: &mut self.state,
                     body: &mut self.body,
                 };
-                let (delegations, resumed) = delegations.run(sent.take(), outer);
+                let resumed = self.delegations.run(sent.take(), outer);
                 core::mem::forget(on_panic);
-                self.delegations = delegations;
                 match resumed {
                     Some(Poll::Ready(item)) => {
                         self.state = GeneratorState::Suspended;
@@ -397,7 +395,7 @@ where
                 BodyStep::Returned(returned) => {
                     return Poll::Ready(Some(CoroutineState::Complete(returned)));
                 }
-                BodyStep::Delegated(delegation) => self.delegations.push(delegation),
+                BodyStep::Delegated(delegation) => self.delegations.start(delegation),
                 BodyStep::Waiting => return Poll::Pending,
                 BodyStep::Closed => return Poll::Ready(None),
             }
