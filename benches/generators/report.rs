@@ -735,11 +735,12 @@ fn memory_table(out: &mut String, memory: &[MemRow]) {
         );
     }
     out.push_str(
-        "\nBytes per generator: `size_of` the generator (what the `Vec` holds) plus the net heap \
-         bytes the bench's counting allocator saw while 1,000 were created and advanced, per \
-         generator. Peak RSS: a fresh child process per implementation (this binary, \
-         re-executed) reads `VmHWM` from /proc/self/status before and after creating the \
-         generators into a `Vec`; the delta includes the `Vec`. Where fewer than 1,000,000 were \
+        "\nBytes per generator: `size_of` the generator (what the `Vec` holds) plus the heap \
+         bytes the bench's counting allocator saw allocated while 1,000 were created and \
+         advanced, per generator (frees are not counted: see `memory.rs`). Peak RSS: a fresh \
+         child process per implementation (this binary, re-executed) reads `VmHWM` from \
+         /proc/self/status before and after creating the generators into a `Vec`; the delta \
+         includes the `Vec`. Where fewer than 1,000,000 were \
          live, the delta is scaled linearly, as the last column says.\n\n",
     );
 }
