@@ -408,9 +408,7 @@ fn run_from<Y, S>(
     // (see the module docs). The bottom is on the stack until this returns `None`.
     let bottom = unsafe { bottom.as_ref() };
     loop {
-        let Some(top) = bottom.top.get() else {
-            return None;
-        };
+        let top = bottom.top.get()?;
         // SAFETY: as above: the top is on the stack.
         let node = unsafe { top.as_ref() };
         // SAFETY: as above; and `resume_directly` was made for this delegate's type.
