@@ -12,22 +12,9 @@ use corosensei::{Coroutine, CoroutineResult, Yielder};
 use generator::{Gn, done};
 use yielding::Gen;
 
+use super::baselines::creation_hand as hand;
 use super::measure::{Imp, Workload, row};
-use super::shared::{CHECK_SIZES, Upto};
-
-#[inline(never)]
-fn hand(n: u64) -> u64 {
-    let mut sum = 0u64;
-    for i in 0..n {
-        let seed = black_box(i);
-        let mut it = black_box(Upto {
-            next: seed,
-            end: seed + 2,
-        });
-        sum = sum.wrapping_add(it.next().unwrap_or(0));
-    }
-    sum
-}
+use super::shared::CHECK_SIZES;
 
 #[inline(never)]
 fn yielding(n: u64) -> u64 {

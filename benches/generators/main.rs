@@ -42,6 +42,8 @@
 //! constant-folded or summed in closed form. Timings are reported, never asserted.
 
 mod async_rows;
+#[path = "../baselines.rs"]
+mod baselines;
 mod chain;
 mod creation;
 mod external;
@@ -89,7 +91,7 @@ pub(crate) fn run(default_filters: &[&str]) {
     for workload in workloads.iter().filter(|w| config.selects(w.key, w.title)) {
         eprintln!("measuring {}", workload.title);
         if workload.key == "W5" {
-            w5_tree::prepare();
+            baselines::tree();
         }
         tables.push(run_workload(workload, &config));
     }

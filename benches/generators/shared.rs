@@ -1,20 +1,10 @@
-//! Pieces every workload uses: the consumer, adapters that make the stackful peers
-//! iterators, and the inputs that must not be constants.
-
-use std::hint::black_box;
+//! Pieces every workload uses: adapters that make the stackful peers iterators, the
+//! checksum sizes, and (from `benches/baselines.rs`) the consumer and the inputs.
 
 use corosensei::{Coroutine, CoroutineResult};
 
-/// The consumer of every iterator workload: sums the items, each through `black_box`, so
-/// that nothing is constant-folded or summed in closed form.
-#[inline(always)]
-pub(crate) fn consume(items: impl Iterator<Item = u64>) -> u64 {
-    let mut sum = 0u64;
-    for x in items {
-        sum = sum.wrapping_add(black_box(x));
-    }
-    sum
-}
+// The hand-written baselines and the inputs live with the nightly crate's, in one file.
+pub(crate) use super::baselines::{Upto, consume, fib_seeds};
 
 /// A corosensei coroutine as an `Iterator`. Resuming a finished corosensei coroutine
 /// panics, so it must be dropped at its first `None` (every consumer here does).
@@ -28,33 +18,6 @@ impl Iterator for CoroIter {
         match self.0.resume(()) {
             CoroutineResult::Yield(x) => Some(x),
             CoroutineResult::Return(()) => None,
-        }
-    }
-}
-
-/// The Fibonacci seeds, through `black_box` so no implementation sees constants.
-#[inline(always)]
-pub(crate) fn fib_seeds() -> (u64, u64) {
-    black_box((0, 1))
-}
-
-/// The hand-written baseline of W1, creation and memory: `0..n` as an Iterator struct.
-pub(crate) struct Upto {
-    pub(crate) next: u64,
-    pub(crate) end: u64,
-}
-
-impl Iterator for Upto {
-    type Item = u64;
-
-    #[inline]
-    fn next(&mut self) -> Option<u64> {
-        if self.next < self.end {
-            let x = self.next;
-            self.next += 1;
-            Some(x)
-        } else {
-            None
         }
     }
 }

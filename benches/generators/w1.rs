@@ -6,13 +6,9 @@ use corosensei::{Coroutine, Yielder};
 use generator::{Gn, done};
 use yielding::{Gen, generator};
 
+use super::baselines::w1_hand as hand;
 use super::measure::{Imp, Workload, row};
-use super::shared::{CHECK_SIZES, CoroIter, Upto, consume};
-
-#[inline(never)]
-fn hand(n: u64) -> u64 {
-    consume(Upto { next: 0, end: n })
-}
+use super::shared::{CHECK_SIZES, CoroIter, consume};
 
 #[inline(never)]
 fn yielding(n: u64) -> u64 {

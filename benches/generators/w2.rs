@@ -6,30 +6,9 @@ use corosensei::{Coroutine, Yielder};
 use generator::Gn;
 use yielding::{Gen, generator};
 
+use super::baselines::w2_hand as hand;
 use super::measure::{Imp, Workload, row};
 use super::shared::{CHECK_SIZES, CoroIter, consume, fib_seeds};
-
-struct Fib {
-    a: u64,
-    b: u64,
-}
-
-impl Iterator for Fib {
-    type Item = u64;
-
-    #[inline]
-    fn next(&mut self) -> Option<u64> {
-        let x = self.a;
-        (self.a, self.b) = (self.b, self.a.wrapping_add(self.b));
-        Some(x)
-    }
-}
-
-#[inline(never)]
-fn hand(n: u64) -> u64 {
-    let (a, b) = fib_seeds();
-    consume(Fib { a, b }.take(n as usize))
-}
 
 #[inline(never)]
 fn yielding(n: u64) -> u64 {

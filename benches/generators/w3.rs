@@ -8,46 +8,9 @@ use corosensei::{Coroutine, CoroutineResult, Yielder};
 use generator::Gn;
 use yielding::{Co, Gen, generator};
 
+use super::baselines::{average_input, w3_hand as hand};
 use super::measure::{Imp, Workload, row};
 use super::shared::CHECK_SIZES;
-
-/// The hand-written baseline: the running average as a plain struct with a `send` method.
-struct Averager {
-    total: f64,
-    count: f64,
-}
-
-impl Averager {
-    #[inline]
-    fn send(&mut self, x: f64) -> f64 {
-        self.total += x;
-        self.count += 1.0;
-        self.total / self.count
-    }
-}
-
-/// The values sent in: `0.0, 1.0, 2.0, ...`. No `black_box` is needed here: f64 addition
-/// and division cannot be reassociated, so nothing folds, and a `black_box` store and reload
-/// per input would only put a memory round trip into every row.
-#[inline(always)]
-fn input(i: u64) -> f64 {
-    i as f64
-}
-
-/// The checksum: the sum of the yielded averages, as bits.
-#[inline(never)]
-fn hand(n: u64) -> u64 {
-    let mut average = Averager {
-        total: 0.0,
-        count: 0.0,
-    };
-    let mut sum = 0.0;
-    sum += black_box(0.0); // the priming yield's 0.0
-    for i in 0..n {
-        sum += black_box(average.send(input(i)));
-    }
-    sum.to_bits()
-}
 
 #[inline(always)]
 fn drive_yielding<F, P>(mut average: Gen<f64, f64, F, P>, n: u64) -> u64
@@ -58,7 +21,7 @@ where
     let mut sum = 0.0;
     sum += black_box(average.start().unwrap_or(f64::NAN));
     for i in 0..n {
-        sum += black_box(average.send(input(i)).unwrap_or(f64::NAN));
+        sum += black_box(average.send(average_input(i)).unwrap_or(f64::NAN));
     }
     sum.to_bits()
 }
@@ -131,7 +94,7 @@ fn genawaiter_rc(n: u64) -> u64 {
     let mut sum = 0.0;
     sum += black_box(genawaiter_yielded!(average.resume_with(0.0)));
     for i in 0..n {
-        sum += black_box(genawaiter_yielded!(average.resume_with(input(i))));
+        sum += black_box(genawaiter_yielded!(average.resume_with(average_input(i))));
     }
     sum.to_bits()
 }
@@ -150,7 +113,7 @@ fn genawaiter_stack(n: u64) -> u64 {
     let mut sum = 0.0;
     sum += black_box(genawaiter_yielded!(average.resume_with(0.0)));
     for i in 0..n {
-        sum += black_box(genawaiter_yielded!(average.resume_with(input(i))));
+        sum += black_box(genawaiter_yielded!(average.resume_with(average_input(i))));
     }
     sum.to_bits()
 }
@@ -173,7 +136,7 @@ fn corosensei(n: u64) -> u64 {
     let mut sum = 0.0;
     sum += black_box(yielded(average.resume(0.0)));
     for i in 0..n {
-        sum += black_box(yielded(average.resume(input(i))));
+        sum += black_box(yielded(average.resume(average_input(i))));
     }
     sum.to_bits()
 }
@@ -194,7 +157,7 @@ fn generator_rs(n: u64) -> u64 {
     let mut sum = 0.0;
     sum += black_box(average.send(0.0));
     for i in 0..n {
-        sum += black_box(average.send(input(i)));
+        sum += black_box(average.send(average_input(i)));
     }
     sum.to_bits()
 }

@@ -6,41 +6,9 @@ use corosensei::{Coroutine, Yielder};
 use generator::{Generator, Gn, done};
 use yielding::{Gen, generator};
 
+use super::baselines::w4_hand as hand;
 use super::measure::{Imp, Workload, row};
 use super::shared::{CHECK_SIZES, CoroIter, consume};
-
-struct Square<I>(I);
-
-impl<I: Iterator<Item = u64>> Iterator for Square<I> {
-    type Item = u64;
-
-    #[inline]
-    fn next(&mut self) -> Option<u64> {
-        let x = self.0.next()?;
-        Some(x.wrapping_mul(x))
-    }
-}
-
-struct Even<I>(I);
-
-impl<I: Iterator<Item = u64>> Iterator for Even<I> {
-    type Item = u64;
-
-    #[inline]
-    fn next(&mut self) -> Option<u64> {
-        loop {
-            let x = self.0.next()?;
-            if x % 2 == 0 {
-                return Some(x);
-            }
-        }
-    }
-}
-
-#[inline(never)]
-fn hand(n: u64) -> u64 {
-    consume(Even(Square(0..n)))
-}
 
 #[inline(never)]
 fn adapters(n: u64) -> u64 {

@@ -2,112 +2,18 @@
 //! recursively with delegation. The baseline is a hand-written in-order `Iterator` with an
 //! explicit stack (`Vec<&Tree>`), and W5's ratios are to it, not to a flat loop.
 //!
-//! The tree is built once, outside any timing, and leaked so that the stackful peers, whose
-//! bodies must be `'static`, can borrow it. Its values are assigned in order, so every walk
-//! yields 0, 1, 2, ... A row's `n` items are as many whole walks as fit, then a partial one
-//! that is dropped while suspended, as deep as the tree.
+//! The tree, the baseline and `walks` (whole walks, then a partial one dropped while
+//! suspended) are in `benches/baselines.rs`, shared with the nightly crate.
 
 use std::future::Future;
-use std::sync::LazyLock;
 
 use corosensei::{Coroutine, Yielder};
 use generator::{Generator, Gn, Scope, done};
 use yielding::{Gen, generator};
 
+use super::baselines::{Tree, w5_hand as hand, walks};
 use super::measure::{Imp, Workload, row};
-use super::shared::{CHECK_SIZES, CoroIter, consume};
-
-/// Levels of the tree.
-const LEVELS: u32 = 20;
-
-/// Nodes in the tree: items per whole walk.
-pub(crate) const NODES: u64 = (1 << LEVELS) - 1;
-
-/// A binary tree node, as a Python user would write it.
-pub(crate) struct Tree {
-    value: u64,
-    left: Option<Box<Tree>>,
-    right: Option<Box<Tree>>,
-}
-
-/// The one tree every row walks.
-static TREE: LazyLock<&'static Tree> = LazyLock::new(|| {
-    let mut next = 0;
-    Box::leak(build(LEVELS, &mut next))
-});
-
-/// A complete tree of `levels` levels whose in-order values start at `*next`.
-fn build(levels: u32, next: &mut u64) -> Box<Tree> {
-    let left = (levels > 1).then(|| build(levels - 1, next));
-    let value = *next;
-    *next += 1;
-    let right = (levels > 1).then(|| build(levels - 1, next));
-    Box::new(Tree { value, left, right })
-}
-
-/// Builds the tree now, so that no row's first sample pays for it.
-pub(crate) fn prepare() {
-    LazyLock::force(&TREE);
-}
-
-/// Runs `n` items of whole walks and one partial walk, each walk a fresh iterator.
-#[inline(always)]
-fn walks<I: Iterator<Item = u64>>(n: u64, walk: impl Fn(&'static Tree) -> I) -> u64 {
-    let tree: &'static Tree = &TREE;
-    let mut sum = 0u64;
-    let mut left = n;
-    while left >= NODES {
-        sum = sum.wrapping_add(consume(walk(tree)));
-        left -= NODES;
-    }
-    if left > 0 {
-        sum = sum.wrapping_add(consume(walk(tree).take(left as usize)));
-    }
-    sum
-}
-
-// ---------------------------------------------------------------------------------------
-// The baseline
-// ---------------------------------------------------------------------------------------
-
-/// The hand-written in-order walk: the stack of nodes whose right subtree is still to do.
-struct InOrder<'a> {
-    stack: Vec<&'a Tree>,
-}
-
-impl<'a> InOrder<'a> {
-    fn new(root: &'a Tree) -> Self {
-        let mut walk = InOrder {
-            stack: Vec::with_capacity(LEVELS as usize),
-        };
-        walk.push_left_spine(Some(root));
-        walk
-    }
-
-    #[inline]
-    fn push_left_spine(&mut self, mut node: Option<&'a Tree>) {
-        while let Some(t) = node {
-            self.stack.push(t);
-            node = t.left.as_deref();
-        }
-    }
-}
-
-impl Iterator for InOrder<'_> {
-    type Item = u64;
-
-    #[inline]
-    fn next(&mut self) -> Option<u64> {
-        let t = self.stack.pop()?;
-        self.push_left_spine(t.right.as_deref());
-        Some(t.value)
-    }
-}
-
-#[inline(never)]
-fn hand(n: u64) -> u64 {
-    walks(n, InOrder::new)
-}
+use super::shared::{CHECK_SIZES, CoroIter};
 
 // ---------------------------------------------------------------------------------------
 // yielding

@@ -20,11 +20,18 @@
 
 #![feature(coroutines, coroutine_trait, stmt_expr_attributes, gen_blocks)]
 
+#[path = "../../baselines.rs"]
+mod baselines;
+
+use baselines::{
+    NODES, Tree, Upto, average_input, consume, creation_hand, fib_seeds, w1_hand, w2_hand, w3_hand,
+    w4_hand, w5_hand, walks,
+};
+
 use std::hint::black_box;
 use std::ops::{Coroutine, CoroutineState};
 use std::pin::Pin;
 use std::process::{Command, ExitCode};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 const HAND: &str = "hand Iterator";
@@ -32,18 +39,8 @@ const NATIVE: &str = "native coroutine";
 const GEN: &str = "gen block";
 
 // ---------------------------------------------------------------------------------------
-// Shared pieces (as in generators.rs)
+// Shared pieces (the baselines and inputs are in ../../baselines.rs)
 // ---------------------------------------------------------------------------------------
-
-/// The consumer of every iterator workload: sums the items, each through `black_box`.
-#[inline(always)]
-fn consume(items: impl Iterator<Item = u64>) -> u64 {
-    let mut sum = 0u64;
-    for x in items {
-        sum = sum.wrapping_add(black_box(x));
-    }
-    sum
-}
 
 /// A native coroutine as an `Iterator`. Resuming a finished one panics, so it must be
 /// dropped at its first `None` (every consumer here does).
@@ -61,19 +58,6 @@ impl<C: Coroutine + Unpin> Iterator for CoroutineIter<C> {
     }
 }
 
-/// The Fibonacci seeds, through `black_box` so no implementation sees constants.
-#[inline(always)]
-fn fib_seeds() -> (u64, u64) {
-    black_box((0, 1))
-}
-
-/// The values W3 sends in. f64 addition and division cannot be reassociated, so nothing
-/// folds without a `black_box` here.
-#[inline(always)]
-fn w3_input(i: u64) -> f64 {
-    i as f64
-}
-
 /// The sum of `0..n` with wrapping, in closed form: what W1, the chains and a prefix of the
 /// in-order tree walk must add up to.
 fn triangle(n: u64) -> u64 {
@@ -88,26 +72,6 @@ fn triangle(n: u64) -> u64 {
 // ---------------------------------------------------------------------------------------
 // W1: yield 0..n and sum
 // ---------------------------------------------------------------------------------------
-
-struct Upto {
-    next: u64,
-    end: u64,
-}
-
-impl Iterator for Upto {
-    type Item = u64;
-
-    #[inline]
-    fn next(&mut self) -> Option<u64> {
-        if self.next < self.end {
-            let x = self.next;
-            self.next += 1;
-            Some(x)
-        } else {
-            None
-        }
-    }
-}
 
 /// The W1 generator, shared by W1, the first level of every chain and the memory rows, so
 /// they all measure one type.
@@ -129,11 +93,6 @@ fn w1_gen(n: u64) -> impl Iterator<Item = u64> {
 }
 
 #[inline(never)]
-fn w1_hand(n: u64) -> u64 {
-    consume(Upto { next: 0, end: n })
-}
-
-#[inline(never)]
 fn w1_native(n: u64) -> u64 {
     consume(CoroutineIter(w1_coroutine(n)))
 }
@@ -146,28 +105,6 @@ fn w1_gen_block(n: u64) -> u64 {
 // ---------------------------------------------------------------------------------------
 // W2: infinite Fibonacci, first n items, summed
 // ---------------------------------------------------------------------------------------
-
-struct Fib {
-    a: u64,
-    b: u64,
-}
-
-impl Iterator for Fib {
-    type Item = u64;
-
-    #[inline]
-    fn next(&mut self) -> Option<u64> {
-        let x = self.a;
-        (self.a, self.b) = (self.b, self.a.wrapping_add(self.b));
-        Some(x)
-    }
-}
-
-#[inline(never)]
-fn w2_hand(n: u64) -> u64 {
-    let (a, b) = fib_seeds();
-    consume(Fib { a, b }.take(n as usize))
-}
 
 #[inline(never)]
 fn w2_native(n: u64) -> u64 {
@@ -196,35 +133,6 @@ fn w2_gen_block(n: u64) -> u64 {
 // W3: send-driven running average (no gen block: gen blocks have no send)
 // ---------------------------------------------------------------------------------------
 
-struct Averager {
-    total: f64,
-    count: f64,
-}
-
-impl Averager {
-    #[inline]
-    fn send(&mut self, x: f64) -> f64 {
-        self.total += x;
-        self.count += 1.0;
-        self.total / self.count
-    }
-}
-
-/// The checksum: the sum of the yielded averages, as bits.
-#[inline(never)]
-fn w3_hand(n: u64) -> u64 {
-    let mut average = Averager {
-        total: 0.0,
-        count: 0.0,
-    };
-    let mut sum = 0.0;
-    sum += black_box(0.0); // the priming yield's 0.0
-    for i in 0..n {
-        sum += black_box(average.send(w3_input(i)));
-    }
-    sum.to_bits()
-}
-
 #[inline(never)]
 fn w3_native(n: u64) -> u64 {
     let mut average = #[coroutine]
@@ -244,7 +152,7 @@ fn w3_native(n: u64) -> u64 {
     let mut sum = 0.0;
     sum += black_box(yielded(Pin::new(&mut average).resume(0.0)));
     for i in 0..n {
-        sum += black_box(yielded(Pin::new(&mut average).resume(w3_input(i))));
+        sum += black_box(yielded(Pin::new(&mut average).resume(average_input(i))));
     }
     sum.to_bits()
 }
@@ -252,39 +160,6 @@ fn w3_native(n: u64) -> u64 {
 // ---------------------------------------------------------------------------------------
 // W4: square -> even, two generator stages
 // ---------------------------------------------------------------------------------------
-
-struct Square<I>(I);
-
-impl<I: Iterator<Item = u64>> Iterator for Square<I> {
-    type Item = u64;
-
-    #[inline]
-    fn next(&mut self) -> Option<u64> {
-        let x = self.0.next()?;
-        Some(x.wrapping_mul(x))
-    }
-}
-
-struct Even<I>(I);
-
-impl<I: Iterator<Item = u64>> Iterator for Even<I> {
-    type Item = u64;
-
-    #[inline]
-    fn next(&mut self) -> Option<u64> {
-        loop {
-            let x = self.0.next()?;
-            if x % 2 == 0 {
-                return Some(x);
-            }
-        }
-    }
-}
-
-#[inline(never)]
-fn w4_hand(n: u64) -> u64 {
-    consume(Even(Square(0..n)))
-}
 
 fn coroutine_square(items: impl IntoIterator<Item = u64>) -> impl Iterator<Item = u64> {
     CoroutineIter(
@@ -342,71 +217,6 @@ fn w4_gen_block(n: u64) -> u64 {
 // W5: in-order walk of a complete binary tree, 20 levels
 // ---------------------------------------------------------------------------------------
 
-const TREE_LEVELS: u32 = 20;
-const TREE_SIZE: u64 = (1 << TREE_LEVELS) - 1;
-
-struct Tree {
-    value: u64,
-    left: Option<Box<Tree>>,
-    right: Option<Box<Tree>>,
-}
-
-/// A complete tree of `levels` levels whose in-order walk yields `first, first + 1, ...`.
-fn build_tree(levels: u32, first: u64) -> Option<Box<Tree>> {
-    if levels == 0 {
-        return None;
-    }
-    let left_size = (1 << (levels - 1)) - 1;
-    let left = build_tree(levels - 1, first);
-    let right = build_tree(levels - 1, first + left_size + 1);
-    Some(Box::new(Tree {
-        value: first + left_size,
-        left,
-        right,
-    }))
-}
-
-/// Built once, on first use, outside any timing.
-fn tree() -> &'static Tree {
-    static TREE: OnceLock<Box<Tree>> = OnceLock::new();
-    TREE.get_or_init(|| build_tree(TREE_LEVELS, 0).expect("the tree has levels"))
-}
-
-/// The hand-written baseline: an in-order walk with an explicit stack of the nodes whose
-/// value and right subtree are still to come.
-struct InOrder<'a> {
-    stack: Vec<&'a Tree>,
-}
-
-impl<'a> InOrder<'a> {
-    fn new(root: &'a Tree) -> Self {
-        let mut walk = InOrder {
-            stack: Vec::with_capacity(TREE_LEVELS as usize),
-        };
-        walk.push_left_spine(Some(root));
-        walk
-    }
-
-    #[inline]
-    fn push_left_spine(&mut self, mut node: Option<&'a Tree>) {
-        while let Some(t) = node {
-            self.stack.push(t);
-            node = t.left.as_deref();
-        }
-    }
-}
-
-impl Iterator for InOrder<'_> {
-    type Item = u64;
-
-    #[inline]
-    fn next(&mut self) -> Option<u64> {
-        let t = self.stack.pop()?;
-        self.push_left_spine(t.right.as_deref());
-        Some(t.value)
-    }
-}
-
 /// A recursive generator needs its type erased, and so boxed, which is how native Rust
 /// writes `yield from walk(child)`: a loop that resumes the child and re-yields.
 type BoxedCoroutine<'a> = Pin<Box<dyn Coroutine<Yield = u64, Return = ()> + 'a>>;
@@ -448,43 +258,21 @@ fn walk_gen(t: &Tree) -> Box<dyn Iterator<Item = u64> + '_> {
     })
 }
 
-/// Walks `n` items: whole walks of the tree, then a prefix of one more. Full runs round `n`
-/// to whole walks, so there the cost per item is a walk's time over 2^20 − 1; the prefix is
-/// only for quick runs, where a whole walk is too long a sample.
-#[inline(always)]
-fn w5_walks<I: Iterator<Item = u64>>(n: u64, walk: impl Fn(&'static Tree) -> I) -> u64 {
-    let tree = tree();
-    let mut sum = 0u64;
-    for _ in 0..n / TREE_SIZE {
-        sum = sum.wrapping_add(consume(walk(tree)));
-    }
-    let rest = n % TREE_SIZE;
-    if rest > 0 {
-        sum = sum.wrapping_add(consume(walk(tree).take(rest as usize)));
-    }
-    sum
-}
-
-#[inline(never)]
-fn w5_hand(n: u64) -> u64 {
-    w5_walks(n, InOrder::new)
-}
-
 #[inline(never)]
 fn w5_native(n: u64) -> u64 {
-    w5_walks(n, |t| CoroutineIter(walk_coroutine(t)))
+    walks(n, |t| CoroutineIter(walk_coroutine(t)))
 }
 
 #[inline(never)]
 fn w5_gen_block(n: u64) -> u64 {
-    w5_walks(n, walk_gen)
+    walks(n, walk_gen)
 }
 
 /// What `n` items of repeated in-order walks add up to.
 fn w5_expected(n: u64) -> u64 {
-    (n / TREE_SIZE)
-        .wrapping_mul(triangle(TREE_SIZE))
-        .wrapping_add(triangle(n % TREE_SIZE))
+    (n / NODES)
+        .wrapping_mul(triangle(NODES))
+        .wrapping_add(triangle(n % NODES))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -556,20 +344,6 @@ fn chain_gen_block<const D: u32>(n: u64) -> u64 {
 // Each of `n` rounds creates a generator that would yield `seed` then `seed + 1`, pulls its
 // first item and drops it while it is suspended. The generator goes through `black_box`,
 // as one handed to other code would, so the optimizer cannot see through it.
-
-#[inline(never)]
-fn create_hand(n: u64) -> u64 {
-    let mut sum = 0u64;
-    for i in 0..n {
-        let seed = black_box(i);
-        let mut it = black_box(Upto {
-            next: seed,
-            end: seed + 2,
-        });
-        sum = sum.wrapping_add(it.next().unwrap_or(0));
-    }
-    sum
-}
 
 #[inline(never)]
 fn create_native(n: u64) -> u64 {
@@ -830,9 +604,9 @@ fn workloads() -> Vec<Workload> {
         ),
         Workload {
             // Past a whole walk, so the second walk starts right.
-            check_ns: &[0, 1, 2, 3, 1001, TREE_SIZE + 5],
+            check_ns: &[0, 1, 2, 3, 1001, NODES + 5],
             expected: Some(w5_expected),
-            granule: TREE_SIZE,
+            granule: NODES,
             notes: &[
                 "W5: hand Iterator = explicit-stack in-order walk; the generators are boxed recursive coroutines that re-yield their children's items",
             ],
@@ -853,7 +627,7 @@ fn workloads() -> Vec<Workload> {
         Workload::new(
             "creation",
             vec![
-                row(HAND, create_hand),
+                row(HAND, creation_hand),
                 row(NATIVE, create_native),
                 row(GEN, create_gen_block),
             ],
