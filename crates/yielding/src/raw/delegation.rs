@@ -167,57 +167,48 @@ impl<'d, Y, S> Delegation<'d, Y, S> {
         cx: &Context<'_>,
     ) -> Poll<Result<(), Failure<Y, S>>> {
         let node = &self.into_ref().get_ref().node;
-        match node.stage.get() {
-            Stage::Idle => {
-                let slot = match slot::slot_in::<Y, S>(cx, node.token) {
-                    Ok(slot) => slot,
-                    Err(misuse) => return Poll::Ready(Err(Failure::Misplaced(misuse))),
-                };
-                let cell = slot.out_cell();
-                let registration = Registration {
-                    node: NonNull::from(node),
-                };
-                match cell.replace(Out::Delegated(registration)) {
-                    Out::Empty => {
-                        node.stage.set(Stage::Registered(NonNull::from(cell)));
-                        Poll::Pending
-                    }
-                    earlier => {
-                        // Our registration is in the slot now; take it back out, so only
-                        // the earlier one is reported (and detached when dropped).
-                        if let Out::Delegated(ours) = cell.replace(Out::Empty) {
-                            mem::forget(ours);
-                        }
-                        Poll::Ready(Err(Failure::TwoAtOnce(earlier)))
-                    }
-                }
-            }
+        let stage = node.stage.get();
+        match stage {
             // Polled again in the poll that registered it (by a join, say): still waiting.
-            Stage::Registered(_) => Poll::Pending,
-            Stage::Done => Poll::Ready(Ok(())),
-            Stage::Nested => {
-                let slot = match slot::slot_in::<Y, S>(cx, node.token) {
-                    Ok(slot) => slot,
-                    Err(misuse) => return Poll::Ready(Err(Failure::Misplaced(misuse))),
-                };
-                let sent = slot.sent.take();
-                // SAFETY: the stage is `Nested`, so the driver does not hold this node;
-                // `self` is being polled, so it is alive, and with it the borrow `'d` of the
-                // delegate, which nothing else uses while this poll runs.
-                let step = unsafe { (node.resume_nested)(node.delegate, sent, cx.waker()) };
-                match step {
-                    Poll::Ready(Some(item)) => match slot.put_yield(item) {
-                        Ok(()) => Poll::Pending,
-                        Err(earlier) => Poll::Ready(Err(Failure::TwoAtOnce(earlier))),
-                    },
-                    Poll::Ready(None) => {
-                        node.stage.set(Stage::Done);
-                        Poll::Ready(Ok(()))
-                    }
-                    Poll::Pending => Poll::Pending,
+            Stage::Registered(_) => return Poll::Pending,
+            Stage::Done => return Poll::Ready(Ok(())),
+            Stage::Stacked | Stage::Detached => return Poll::Ready(Err(Failure::Detached)),
+            Stage::Idle | Stage::Nested => {}
+        }
+        let slot = match slot::slot_in::<Y, S>(cx, node.token) {
+            Ok(slot) => slot,
+            Err(misuse) => return Poll::Ready(Err(Failure::Misplaced(misuse))),
+        };
+        if let Stage::Idle = stage {
+            let cell = slot.out_cell();
+            return match cell.replace(Out::Empty) {
+                Out::Empty => {
+                    let ours = Registration {
+                        node: NonNull::from(node),
+                    };
+                    cell.set(Out::Delegated(ours));
+                    node.stage.set(Stage::Registered(NonNull::from(cell)));
+                    Poll::Pending
                 }
+                earlier => Poll::Ready(Err(Failure::TwoAtOnce(earlier))),
+            };
+        }
+        // The fallback (`Nested`): this future resumes its delegate itself.
+        let sent = slot.sent.take();
+        // SAFETY: the stage is `Nested`, so the driver does not hold this node; `self` is
+        // being polled, so it is alive, and with it the borrow `'d` of the delegate, which
+        // nothing else uses while this poll runs.
+        let step = unsafe { (node.resume_nested)(node.delegate, sent, cx.waker()) };
+        match step {
+            Poll::Ready(Some(item)) => match slot.put_yield(item) {
+                Ok(()) => Poll::Pending,
+                Err(earlier) => Poll::Ready(Err(Failure::TwoAtOnce(earlier))),
+            },
+            Poll::Ready(None) => {
+                node.stage.set(Stage::Done);
+                Poll::Ready(Ok(()))
             }
-            Stage::Stacked | Stage::Detached => Poll::Ready(Err(Failure::Detached)),
+            Poll::Pending => Poll::Pending,
         }
     }
 }
