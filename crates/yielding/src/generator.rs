@@ -9,7 +9,7 @@ use core::ops::DerefMut;
 use core::pin::Pin;
 use core::task::{Poll, Waker};
 
-use crate::raw::delegation::{Accepted, Delegate, DelegationStack, Step};
+use crate::raw::delegation::{Accepted, Delegate, Step};
 use crate::raw::slot::{self, Out, Slot, Token};
 use crate::{Co, CoroutineState, GeneratorState, NextArg};
 
@@ -52,9 +52,6 @@ where
     state: GeneratorState,
     /// The return value, kept for [`Gen::take_return`] when `next` or `send` saw the end.
     returned: Option<F::Output>,
-    /// The delegates below a `yield_from` in the body, which each resume goes to directly.
-    /// Always empty while this generator is itself a delegate on another's stack.
-    delegations: DelegationStack<Y, S>,
     // A generator gives out `Y` and takes in `S`; it owns neither between resumes.
     _types: PhantomData<fn(S) -> Y>,
 }
@@ -168,7 +165,6 @@ where
             token,
             state: GeneratorState::Created,
             returned: None,
-            delegations: DelegationStack::new(),
             _types: PhantomData,
         }
     }
@@ -293,14 +289,12 @@ where
         self.finish();
     }
 
-    /// Drops the body, and with it the delegation chain: the `yield_from` the body is
+    /// Drops the body, and with it any delegation chain: the `yield_from` the body is
     /// suspended at holds the bottom node, whose drop closes every delegate above it,
-    /// innermost first (see `raw::delegation`). The stack's pointers are then stale, so it
-    /// is emptied first.
+    /// innermost first (see `raw::delegation`).
     #[inline(always)]
     fn finish(&mut self) {
         self.state = GeneratorState::Closed;
-        self.delegations = DelegationStack::new();
         self.body.set(None);
     }
 
@@ -358,54 +352,31 @@ where
     /// the task polling an async generator; a synchronous generator has none, and then a
     /// body that waits on a real future is misuse.
     ///
-    /// While the body delegates, the resume goes straight to the innermost delegate; once
-    /// every delegate has finished, the body is polled to take the return value and go on.
+    /// While the body delegates, it is suspended at the bottom of a delegation stack, which
+    /// resumes the innermost delegate directly (see `raw::delegation`).
     #[inline(always)]
     pub(crate) fn step(
         &mut self,
-        mut sent: Option<S>,
+        sent: Option<S>,
         outer: Option<&Waker>,
     ) -> Poll<Option<CoroutineState<Y, F::Output>>> {
         if self.state == GeneratorState::Closed {
             return Poll::Ready(None);
         }
-        loop {
-            if !self.delegations.is_empty() {
-                // If a delegate panics, this drops the body, which closes the delegates.
-                let on_panic = CloseBodyOnUnwind {
-                    state: &mut self.state,
-                    body: &mut self.body,
-                };
-                let resumed = self.delegations.run(sent.take(), outer);
-                core::mem::forget(on_panic);
-                match resumed {
-                    Some(Poll::Ready(item)) => {
-                        self.state = GeneratorState::Suspended;
-                        return Poll::Ready(Some(CoroutineState::Yielded(item)));
-                    }
-                    Some(Poll::Pending) => {
-                        self.state = GeneratorState::Running;
-                        return Poll::Pending;
-                    }
-                    None => {}
-                }
-            }
-            match self.poll_body(sent.take(), outer) {
-                BodyStep::Yielded(item) => return Poll::Ready(Some(CoroutineState::Yielded(item))),
-                BodyStep::Returned(returned) => {
-                    return Poll::Ready(Some(CoroutineState::Complete(returned)));
-                }
-                BodyStep::Delegated(delegation) => self.delegations.start(delegation),
-                BodyStep::Waiting => return Poll::Pending,
-                BodyStep::Closed => return Poll::Ready(None),
-            }
+        match self.poll_body::<false>(sent, outer) {
+            BodyStep::Yielded(item) => Poll::Ready(Some(CoroutineState::Yielded(item))),
+            BodyStep::Returned(returned) => Poll::Ready(Some(CoroutineState::Complete(returned))),
+            BodyStep::Waiting => Poll::Pending,
+            BodyStep::Closed | BodyStep::Delegated(_) => Poll::Ready(None),
         }
     }
 
-    /// Polls this generator's own body once (again at once if it registered a delegation
-    /// the driver cannot take on; see `raw::delegation`), and sets the state to match.
+    /// Polls this generator's own body once, and sets the state to match. A `yield_from`
+    /// the body registers is accepted or not (see `raw::delegation`), and then the body is
+    /// polled again at once, to run it from there; except `AS_DELEGATE`, for a generator
+    /// resumed from a delegation stack, which hands an accepted one up to be pushed.
     #[inline(always)]
-    fn poll_body(
+    fn poll_body<const AS_DELEGATE: bool>(
         &mut self,
         mut sent: Option<S>,
         outer: Option<&Waker>,
@@ -434,11 +405,12 @@ where
                         return BodyStep::Yielded(item);
                     }
                     Out::Delegated(registration) => {
-                        // Accepted only if it lies inside the body; otherwise the body is
-                        // polled again, and that `yield_from` resumes its delegate itself.
                         if let Some(accepted) = registration.accept(body_ref) {
-                            self.state = GeneratorState::Suspended;
-                            return BodyStep::Delegated(accepted);
+                            if AS_DELEGATE {
+                                self.state = GeneratorState::Suspended;
+                                return BodyStep::Delegated(accepted);
+                            }
+                            accepted.start_stack();
                         }
                     }
                     Out::Empty if outer.is_some() => {
@@ -464,7 +436,7 @@ where
         sent: Option<S>,
         outer: Option<&Waker>,
     ) -> Poll<Step<Y, S>> {
-        match self.poll_body(sent, outer) {
+        match self.poll_body::<true>(sent, outer) {
             BodyStep::Yielded(item) => Poll::Ready(Step::Yielded(item)),
             BodyStep::Delegated(delegation) => Poll::Ready(Step::Delegated(delegation)),
             BodyStep::Returned(returned) => {
@@ -491,7 +463,8 @@ where
 enum BodyStep<Y, S, R> {
     Yielded(Y),
     Returned(R),
-    /// The body is suspended in a `yield_from` whose delegate the driver now resumes.
+    /// (Only for a delegate on a stack.) The body is suspended in a `yield_from` whose
+    /// node is to be pushed on that stack.
     Delegated(Accepted<Y, S>),
     /// An async body waits on a real future.
     Waiting,
@@ -618,20 +591,6 @@ struct CloseOnUnwind<'a>(&'a mut GeneratorState);
 impl Drop for CloseOnUnwind<'_> {
     fn drop(&mut self) {
         *self.0 = GeneratorState::Closed;
-    }
-}
-
-/// Closes a generator whose delegate panicked (`run` has closed the delegates by then), as
-/// the unwinding would have if it had gone through every delegating body.
-struct CloseBodyOnUnwind<'a, F, P: DerefMut<Target = Option<F>>> {
-    state: &'a mut GeneratorState,
-    body: &'a mut Pin<P>,
-}
-
-impl<F, P: DerefMut<Target = Option<F>>> Drop for CloseBodyOnUnwind<'_, F, P> {
-    fn drop(&mut self) {
-        *self.state = GeneratorState::Closed;
-        self.body.set(None);
     }
 }
 

@@ -6,18 +6,29 @@
 //! chain 100,000 deep costs milliseconds per item (CPython, genawaiter and nightly `gen`
 //! blocks all work that way). Instead, a `yield_from` registers a [`Node`] with the driver
 //! of its generator: the node holds a type-erased pointer to the delegate and the three
-//! functions that resume, resume-with-its-own-delegations and close it. The driver keeps
-//! the innermost node as the top of a [`DelegationStack`], whose links (`parent`) live in
-//! the nodes, so nothing is allocated. Each resume goes to the top node; a delegate that
+//! functions that resume, resume-with-its-own-delegations and close it.
+//!
+//! The first node the outermost generator's own body registers becomes the *bottom* of a
+//! stack whose links (`parent`, `child`) live in the nodes, so nothing is allocated, and
+//! which the bottom node records the top of. Each resume polls the outermost body, which is
+//! suspended at the bottom node's `yield_from`, and that node resumes the top delegate
+//! directly ([`run_from`]): one step, however deep the stack. A delegate on the stack that
 //! itself delegates hands its new node up instead of driving it; a delegate that finishes
 //! is popped, and its delegator's body is polled again to take the return value.
 //!
+//! The stack is driven from inside the body, not from the generator, so a generator whose
+//! body never delegates has no delegation code on its resume path at all. (A check in the
+//! driver cost the boxed W1 8x and the two-stage W4 2x: an out-of-line call on the resume
+//! path, even one never taken, keeps the optimiser from holding a body's state in
+//! registers.)
+//!
 //! # Why the pointers stay valid
 //! A node is a field of the future `yield_from` returns, which is pinned while it is
-//! polled. The driver dereferences a node, and the delegate it points to, only while the
-//! body that registered it is suspended *at* that `yield_from`: the driver polls a body
-//! again only after every delegate above it has finished, and closes delegates innermost
-//! first before it drops any body. So the node has not been dropped, and the borrow of the
+//! polled. A node, and the delegate it points to, are dereferenced from the stack only
+//! while the body that registered it is suspended *at* that `yield_from` (or, for the
+//! bottom, while that `yield_from` is being polled): a body is polled again only after
+//! every delegate above it has finished, and delegates are closed innermost first before
+//! any body holding their nodes is dropped. So the node has not been dropped, and the borrow of the
 //! delegate it holds (its `'d`) is still alive, because borrowck keeps the borrows of a
 //! future held across an `.await` alive until the future is dropped.
 //!
@@ -50,9 +61,9 @@ use super::slot::{self, Misuse, Out, Token};
 /// A generator that the outermost driver can resume in place of the body that delegates
 /// to it. Implemented by `Gen` and `AsyncGen`.
 pub(crate) trait Delegate<Y, S> {
-    /// One poll of this delegate's own body. A delegate on the stack has no delegations of
-    /// its own: a `yield_from` in its body comes back as [`Step::Delegated`] for the driver
-    /// to push. `outer` is the waker of the task driving the outermost generator, if async.
+    /// One poll of this delegate's own body. A delegate on the stack drives no delegations
+    /// of its own: a `yield_from` in its body comes back as [`Step::Delegated`], to be
+    /// pushed. `outer` is the waker of the task driving the outermost generator, if async.
     fn resume_directly(&mut self, sent: Option<S>, outer: Option<&Waker>) -> Poll<Step<Y, S>>;
 
     /// A complete resume, the delegate's own delegations included: the fallback for a
@@ -79,7 +90,10 @@ enum Stage<Y, S> {
     Idle,
     /// In the slot of the poll in progress, whose `out` cell this points to.
     Registered(NonNull<Cell<Out<Y, S>>>),
-    /// On the driver's stack: the delegate is resumed directly.
+    /// The bottom of a stack: polling it resumes the top delegate ([`run_from`]).
+    Bottom,
+    /// On a stack above the bottom: its delegate is resumed directly; the node itself is
+    /// not polled until that delegate finishes.
     Stacked,
     /// Rejected by the driver: the `yield_from` resumes its delegate itself.
     Nested,
@@ -173,42 +187,48 @@ impl<'d, Y, S> Delegation<'d, Y, S> {
             Stage::Registered(_) => return Poll::Pending,
             Stage::Done => return Poll::Ready(Ok(())),
             Stage::Stacked | Stage::Detached => return Poll::Ready(Err(Failure::Detached)),
-            Stage::Idle | Stage::Nested => {}
+            Stage::Idle | Stage::Bottom | Stage::Nested => {}
         }
         let slot = match slot::slot_in::<Y, S>(cx, node.token) {
             Ok(slot) => slot,
             Err(misuse) => return Poll::Ready(Err(Failure::Misplaced(misuse))),
         };
-        if let Stage::Idle = stage {
-            let cell = slot.out_cell();
-            return match cell.replace(Out::Empty) {
-                Out::Empty => {
-                    let ours = Registration {
-                        node: NonNull::from(node),
-                    };
-                    cell.set(Out::Delegated(ours));
-                    node.stage.set(Stage::Registered(NonNull::from(cell)));
-                    Poll::Pending
-                }
-                earlier => Poll::Ready(Err(Failure::TwoAtOnce(earlier))),
-            };
-        }
-        // The fallback (`Nested`): this future resumes its delegate itself.
-        let sent = slot.sent.take();
-        // SAFETY: the stage is `Nested`, so the driver does not hold this node; `self` is
-        // being polled, so it is alive, and with it the borrow `'d` of the delegate, which
-        // nothing else uses while this poll runs.
-        let step = unsafe { (node.resume_nested)(node.delegate, sent, cx.waker()) };
+        let step = match stage {
+            Stage::Idle => {
+                let cell = slot.out_cell();
+                return match cell.replace(Out::Empty) {
+                    Out::Empty => {
+                        let ours = Registration {
+                            node: NonNull::from(node),
+                        };
+                        cell.set(Out::Delegated(ours));
+                        node.stage.set(Stage::Registered(NonNull::from(cell)));
+                        Poll::Pending
+                    }
+                    earlier => Poll::Ready(Err(Failure::TwoAtOnce(earlier))),
+                };
+            }
+            Stage::Bottom => run_from(NonNull::from(node), slot.sent.take(), slot.outer()),
+            // The fallback: this future resumes its delegate itself.
+            _ => {
+                let sent = slot.sent.take();
+                // SAFETY: the stage is `Nested`, so no stack holds this node; `self` is
+                // being polled, so it is alive, and with it the borrow `'d` of the
+                // delegate, which nothing else uses while this poll runs.
+                unsafe { (node.resume_nested)(node.delegate, sent, cx.waker()) }
+                    .map(|item| item.map(Poll::Ready))
+            }
+        };
         match step {
-            Poll::Ready(Some(item)) => match slot.put_yield(item) {
+            Poll::Ready(Some(Poll::Ready(item))) => match slot.put_yield(item) {
                 Ok(()) => Poll::Pending,
                 Err(earlier) => Poll::Ready(Err(Failure::TwoAtOnce(earlier))),
             },
+            Poll::Ready(Some(Poll::Pending)) | Poll::Pending => Poll::Pending,
             Poll::Ready(None) => {
                 node.stage.set(Stage::Done);
                 Poll::Ready(Ok(()))
             }
-            Poll::Pending => Poll::Pending,
         }
     }
 }
@@ -228,7 +248,7 @@ impl<Y, S> Drop for Node<Y, S> {
                     other => cell.set(other),
                 }
             }
-            Stage::Stacked => close_from_the_top(NonNull::from(&*self)),
+            Stage::Bottom | Stage::Stacked => close_from_the_top(NonNull::from(&*self)),
             Stage::Idle | Stage::Nested | Stage::Done | Stage::Detached => {}
         }
     }
@@ -297,7 +317,8 @@ pub(crate) struct Registration<Y, S> {
 impl<Y, S> Registration<Y, S> {
     /// Accepts the registration if its node lies inside `body`, the registering
     /// generator's own pinned body (see the module docs); otherwise marks it for the
-    /// nested fallback and returns `None`, and the body must be polled again.
+    /// nested fallback and returns `None`. Either way the registering body is polled
+    /// again next, except by a delegate on a stack, which hands an accepted node up.
     #[inline(always)]
     pub(crate) fn accept<F>(self, body: *const F) -> Option<Accepted<Y, S>> {
         let node = self.node;
@@ -325,87 +346,52 @@ impl<Y, S> Drop for Registration<Y, S> {
     }
 }
 
-/// A node the driver accepted, to push on its stack.
+/// A node whose registration was accepted: pushed on a stack by [`run_from`], or made the
+/// bottom of a new one by the outermost generator.
 pub(crate) struct Accepted<Y, S> {
     node: NonNull<Node<Y, S>>,
 }
 
-/// The driver's side: the delegation its own body registered, the bottom of its stack.
-/// The rest of the stack is linked through the nodes, and the bottom node records the top.
-///
-/// The generator holds only this one pointer, written when its body delegates and cleared
-/// when that delegation ends, so for a generator whose body never delegates the optimiser
-/// sees at once that it stays empty and drops the delegation path from its resume loop.
-/// (When the generator also held the top, rewritten from an out-of-line call's result, the
-/// call stayed in the loop long enough to keep a boxed body's state out of registers:
-/// measured, W1 boxed went from 1x to 8x the hand-written iterator.)
-pub(crate) struct DelegationStack<Y, S> {
-    bottom: Option<NonNull<Node<Y, S>>>,
-}
-
-// SAFETY: the stack is only read through `&mut` of the generator that owns it, and the
-// nodes it points to belong to that generator's body (see `Node`'s impls).
-unsafe impl<Y, S> Send for DelegationStack<Y, S> {}
-// SAFETY: nothing is reachable through `&DelegationStack`.
-unsafe impl<Y, S> Sync for DelegationStack<Y, S> {}
-
-impl<Y, S> DelegationStack<Y, S> {
-    pub(crate) const fn new() -> Self {
-        DelegationStack { bottom: None }
-    }
-
+impl<Y, S> Accepted<Y, S> {
+    /// Makes this node the bottom of a new stack, holding only itself: polling it from now
+    /// on resumes the top delegate.
     #[inline(always)]
-    pub(crate) fn is_empty(&self) -> bool {
-        self.bottom.is_none()
-    }
-
-    /// Starts the stack with the delegation the generator's own body registered.
-    #[inline(always)]
-    pub(crate) fn start(&mut self, accepted: Accepted<Y, S>) {
+    pub(crate) fn start_stack(self) {
         // SAFETY: an accepted node is alive (see the module docs).
-        unsafe { accepted.node.as_ref() }
-            .top
-            .set(Some(accepted.node));
-        self.bottom = Some(accepted.node);
-    }
-
-    /// Resumes the innermost delegate with `sent`, and goes on down and up the stack until
-    /// something is yielded (`Ready`) or a real future is awaited (`Pending`). Once every
-    /// delegate has finished it returns `None` with the stack empty, and the driver's own
-    /// body takes the last return value. If a delegate panics, the driver closes its body,
-    /// and dropping the bottom node closes the delegates. Call only on a non-empty stack.
-    #[inline]
-    pub(crate) fn run(&mut self, sent: Option<S>, outer: Option<&Waker>) -> Option<Poll<Y>> {
-        let bottom = self.bottom?;
-        let resumed = run_from(bottom, sent, outer);
-        if resumed.is_none() {
-            self.bottom = None;
-        }
-        resumed
+        let node = unsafe { self.node.as_ref() };
+        node.stage.set(Stage::Bottom);
+        node.top.set(Some(self.node));
     }
 }
 
-/// [`DelegationStack::run`]'s loop. Out of line and given only the bottom node, by value:
-/// no pointer to the generator reaches it, which keeps the generator's own fields in
-/// registers.
+/// Resumes the top delegate of the stack whose bottom is `bottom` with `sent`, and goes on
+/// down and up the stack until something is yielded (`Ready(Some(Ready))`) or a real future
+/// is awaited (`Ready(Some(Pending))`). `Ready(None)` once the bottom's own delegate has
+/// finished: its `yield_from` then completes. If a delegate panics, the unwinding drops
+/// the bottom node with the body holding it, and that closes the delegates.
+///
+/// Out of line, and given only the bottom node by value: no pointer into the generator
+/// reaches it.
 #[inline(never)]
 fn run_from<Y, S>(
     bottom: NonNull<Node<Y, S>>,
     mut sent: Option<S>,
     outer: Option<&Waker>,
-) -> Option<Poll<Y>> {
+) -> Poll<Option<Poll<Y>>> {
     // SAFETY: nodes on the stack are alive, and so are their delegates: the body holding
     // each node is suspended at it, and is polled or dropped only after the node is popped
-    // (see the module docs). The bottom is on the stack until this returns `None`.
+    // (see the module docs). The bottom is being polled.
     let bottom = unsafe { bottom.as_ref() };
     loop {
-        let top = bottom.top.get()?;
+        let Some(top) = bottom.top.get() else {
+            return Poll::Ready(None);
+        };
         // SAFETY: as above: the top is on the stack.
         let node = unsafe { top.as_ref() };
         // SAFETY: as above; and `resume_directly` was made for this delegate's type.
         let step = unsafe { (node.resume_directly)(node.delegate, sent.take(), outer) };
         match step {
-            Poll::Ready(Step::Yielded(item)) => return Some(Poll::Ready(item)),
+            Poll::Ready(Step::Yielded(item)) => return Poll::Ready(Some(Poll::Ready(item))),
             Poll::Ready(Step::Delegated(child)) => {
                 // SAFETY: an accepted node is alive (see the module docs).
                 unsafe { child.node.as_ref() }.parent.set(Some(top));
@@ -421,7 +407,7 @@ fn run_from<Y, S>(
                 }
                 bottom.top.set(parent);
             }
-            Poll::Pending => return Some(Poll::Pending),
+            Poll::Pending => return Poll::Ready(Some(Poll::Pending)),
         }
     }
 }

@@ -155,6 +155,13 @@ impl<Y, S> Slot<Y, S> {
     pub(super) fn out_cell(&self) -> &Cell<Out<Y, S>> {
         &self.out
     }
+
+    /// The waker of the task polling an async generator, for the delegates it resumes.
+    pub(super) fn outer(&self) -> Option<&Waker> {
+        // SAFETY: `outer` is null or points to the waker of the poll this slot was made
+        // for, which outlives the slot (see `Slot::new`).
+        unsafe { self.header.outer.as_ref() }
+    }
 }
 
 /// The vtable that marks a waker as carrying a slot address. Such a waker exists only
