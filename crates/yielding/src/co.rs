@@ -88,8 +88,9 @@ impl<Y, S> Co<Y, S> {
     ///
     /// # Cost: O(1) per item at any depth
     /// While a body delegates, resuming the outermost generator goes straight to the
-    /// innermost delegate: the bodies in between are not polled until their delegate
-    /// finishes, so an item costs the same through 1 level or 100,000, and no level adds to
+    /// innermost delegate, from the `yield_from` the outermost body is suspended at: the
+    /// bodies in between are not polled until their delegate finishes, so an item costs
+    /// the same through 1 level or 100,000, and no level adds to
     /// the stack depth of a resume or of a close. This holds whenever the `yield_from`
     /// future is awaited inside the body's own state (`.await` it directly, or inside an
     /// inline `async` block or `async fn`), which is the case for a recursive generator
@@ -99,7 +100,8 @@ impl<Y, S> Co<Y, S> {
     /// itself: the same results, at O(depth) per item.
     ///
     /// A consequence: a future raced or joined with a `yield_from` in the same body (with
-    /// `select`, say) is not polled until the delegation ends.
+    /// `select`, say) is not polled until the delegation ends, except in the outermost
+    /// body, where it is polled with every resume; do not rely on either.
     ///
     /// # Panics
     /// Python starts a delegate with `next()`, which sends `None` into it if it is already
