@@ -34,9 +34,23 @@ use crate::{Gen, GeneratorState, NextArg};
 /// ```
 pub struct Co<Y, S = ()> {
     token: Token,
-    // A `Co` takes in `Y` and gives out `S`; it owns neither, so it is Send and Sync.
+    // A `Co` takes in `Y` and gives out `S`; it owns neither, so it is Send and Sync (with
+    // `std`, whose thread check makes that sound; see `ThreadBound`).
     _types: PhantomData<fn(Y) -> S>,
+    _thread: ThreadBound,
 }
+
+/// What ties yield points to the thread that resumes their generator.
+///
+/// With `std`, every yield point checks that it runs on the resuming thread (see
+/// `raw::slot::current_thread`), so the handle and its futures may cross threads with the
+/// generator: nothing. Without `std` there is no thread to check, so the types forbid
+/// instead: `Co` and `Yield` are neither `Send` nor `Sync`, and so neither is a generator.
+#[cfg(feature = "std")]
+pub(crate) type ThreadBound = PhantomData<()>;
+/// See the `std` definition.
+#[cfg(not(feature = "std"))]
+pub(crate) type ThreadBound = PhantomData<*const ()>;
 
 impl<Y, S> fmt::Debug for Co<Y, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -49,6 +63,7 @@ impl<Y, S> Co<Y, S> {
         Co {
             token,
             _types: PhantomData,
+            _thread: PhantomData,
         }
     }
 
@@ -73,6 +88,7 @@ impl<Y, S> Co<Y, S> {
             token: self.token,
             value: Some(value),
             _sent: PhantomData,
+            _thread: PhantomData,
         }
     }
 
@@ -226,7 +242,7 @@ impl<Y, S> Co<Y, S> {
         let mut delegation = core::pin::pin!(Delegation::new(token, delegate));
         core::future::poll_fn(|cx| match delegation.as_mut().poll_delegation(cx) {
             Poll::Ready(Ok(())) => Poll::Ready(()),
-            Poll::Ready(Err(failure)) => yield_failed(failure, token),
+            Poll::Ready(Err(failure)) => yield_failed(failure, token == Token::SPENT),
             Poll::Pending => Poll::Pending,
         })
         .await;
@@ -318,6 +334,7 @@ pub struct Yield<Y, S> {
     // The sent value is produced by `poll`, on whatever thread polls, so `Yield` is
     // `Send` only when `S` is.
     _sent: PhantomData<S>,
+    _thread: ThreadBound,
 }
 
 // `Yield` never pins its contents: the value is moved into the slot, not referenced.
@@ -341,7 +358,8 @@ impl<Y, S> Future for Yield<Y, S> {
     // optimiser to inline it into the driver: that is the difference between 1x and 4x a
     // hand-written iterator when a generator is resumed from two places. So the hot path
     // is the identity check and one slot access, and every misuse leaves through a single
-    // cold call that takes nothing by reference.
+    // cold call that takes no value and nothing generic: on two yields at once, this
+    // future keeps its value, which the unwinding drops with the body.
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<S> {
         let this = self.get_mut();
@@ -349,7 +367,10 @@ impl<Y, S> Future for Yield<Y, S> {
             Ok(slot) => match this.value.take() {
                 Some(value) => match slot.put_yield(value) {
                     Ok(()) => return Poll::Pending,
-                    Err(earlier) => Failure::TwoAtOnce(earlier),
+                    Err(value) => {
+                        this.value = Some(value);
+                        Failure::TwoAtOnce
+                    }
                 },
                 None => match slot.sent.take() {
                     Some(sent) => {
@@ -364,35 +385,38 @@ impl<Y, S> Future for Yield<Y, S> {
             },
             Err(misuse) => Failure::Misplaced(misuse),
         };
-        yield_failed(failure, this.token)
+        yield_failed(failure, this.token == Token::SPENT)
     }
 }
 
+/// Reports a yield point's misuse. `spent`: the yield point had already completed.
+///
+/// Not `#[track_caller]`: the location would be one more argument at every yield point,
+/// and the panic's location would be this crate's anyway (the `.await` is in the body).
 #[cold]
 #[inline(never)]
-#[track_caller]
-fn yield_failed<Y, S>(failure: Failure<Y, S>, token: Token) -> ! {
+pub(crate) fn yield_failed(failure: Failure, spent: bool) -> ! {
     match failure {
-        Failure::TwoAtOnce(earlier) => {
-            // Dropping it also takes an earlier `yield_from` out of the protocol.
-            drop(earlier);
-            panic!(
-                "yielding: two `yield_` (or `yield_from`) futures of one generator were \
-                 awaited at once (for example with join or select); a generator pauses at one \
-                 yield at a time"
-            )
-        }
+        Failure::TwoAtOnce => panic!(
+            "yielding: two `yield_` (or `yield_from`) futures of one generator were awaited at \
+             once (for example with join or select); a generator pauses at one yield at a time"
+        ),
         Failure::Detached => panic!(
             "yielding: a `yield_from` future was polled again after a misuse panic, or while \
              its delegate was still running"
         ),
-        Failure::Misplaced(_) if token == Token::SPENT => {
+        Failure::Misplaced(_) if spent => {
             panic!("yielding: a `yield_` future was polled after it completed")
         }
         Failure::Misplaced(Misuse::ForeignWaker) => panic!(
             "yielding: a `yield_` future was polled outside its generator: yield handles work \
              only inside the body they were given to, resumed by that generator (not by an \
              executor such as block_on or tokio)"
+        ),
+        Failure::Misplaced(Misuse::OtherThread) => panic!(
+            "yielding: a `yield_` (or `yield_from`) future was polled on a thread other than \
+             the one resuming its generator (a scoped thread given the body's waker, say); \
+             a generator's yield points run only on the thread that resumes it"
         ),
         Failure::Misplaced(Misuse::OtherGenerator) => panic!(
             "yielding: a yield handle was used inside a generator other than its own; each \

@@ -375,6 +375,11 @@ where
     /// the body registers is accepted or not (see `raw::delegation`), and then the body is
     /// polled again at once, to run it from there; except `AS_DELEGATE`, for a generator
     /// resumed from a delegation stack, which hands an accepted one up to be pushed.
+    ///
+    /// Every misuse the poll reveals leaves through one cold exit, after the body is
+    /// dropped: keeping this small is what lets the optimiser inline a whole resume into
+    /// its caller (one exit per misuse, each with its own copy of the body's drop glue, cost
+    /// W3 4x; see BENCHMARKS.md).
     #[inline(always)]
     fn poll_body<const AS_DELEGATE: bool>(
         &mut self,
@@ -387,44 +392,51 @@ where
             };
             let body_ref: *const F = &*body;
             let slot = Slot::new(self.token, sent.take(), outer);
-            let on_panic = CloseOnUnwind(&mut self.state);
+            // Closed while the body runs: if it panics, the unwinding drops the locals it
+            // held, and it must never be polled again. Cheaper than an unwind guard.
+            self.state = GeneratorState::Closed;
             let polled = slot::poll_with_slot(body, &slot);
-            core::mem::forget(on_panic);
-            if slot.sent.take().is_some() {
-                self.finish();
-                sent_value_unread();
-            }
-            match polled {
-                Poll::Ready(returned) => {
-                    self.finish();
-                    return BodyStep::Returned(returned);
-                }
+            // A sent value no `yield_` took is lost, unless it carries nothing (`()`).
+            let lost_sent = slot.sent.take().is_some() && carries_information::<S>();
+            let fault = match polled {
                 Poll::Pending => match slot.take_out() {
-                    Out::Yielded(item) => {
+                    Out::Yielded(item) if !lost_sent => {
                         self.state = GeneratorState::Suspended;
                         return BodyStep::Yielded(item);
                     }
-                    Out::Delegated(registration) => {
-                        if let Some(accepted) = registration.accept(body_ref) {
-                            if AS_DELEGATE {
+                    Out::Delegated(registration) if !lost_sent => {
+                        match registration.accept(body_ref) {
+                            Some(accepted) if AS_DELEGATE => {
                                 self.state = GeneratorState::Suspended;
                                 return BodyStep::Delegated(accepted);
                             }
-                            accepted.start_stack();
+                            Some(accepted) => accepted.start_stack(),
+                            None => {}
                         }
+                        continue;
                     }
-                    Out::Empty if outer.is_some() => {
-                        // Waiting on a real future, which has the task's waker: this resume
-                        // goes on at the next poll.
+                    // Waiting on a real future, which has the task's waker: this resume
+                    // goes on at the next poll.
+                    Out::Empty if outer.is_some() && !lost_sent => {
                         self.state = GeneratorState::Running;
                         return BodyStep::Waiting;
                     }
-                    Out::Empty => {
-                        self.finish();
-                        awaited_foreign_future()
-                    }
+                    Out::Empty if !lost_sent => Fault::AwaitedForeignFuture,
+                    _ => Fault::SentValueUnread,
                 },
-            }
+                Poll::Ready(returned) => match slot.take_out() {
+                    // A registration left in the slot belongs to a `yield_from` future the
+                    // body leaked (its node is outside the body); dropping it detaches it.
+                    Out::Empty | Out::Delegated(_) if !lost_sent => {
+                        self.body.set(None);
+                        return BodyStep::Returned(returned);
+                    }
+                    Out::Yielded(_) => Fault::YieldedValueLost,
+                    _ => Fault::SentValueUnread,
+                },
+            };
+            self.body.set(None);
+            resume_failed(fault)
         }
     }
 
@@ -562,35 +574,45 @@ fn send_before_start() -> ! {
     )
 }
 
-#[cold]
-#[inline(never)]
-#[track_caller]
-fn awaited_foreign_future() -> ! {
-    panic!(
-        "yielding: a synchronous generator's body awaited a future that is not its own \
-         yield_ (a timer, channel or I/O future, say), or awaited two yields at once; only \
-         yield_ and yield_from may be awaited in it. The generator is now closed. Await real \
-         futures in an async generator instead."
-    )
+/// A misuse a resume revealed, reported by [`resume_failed`] once the body is dropped.
+#[derive(Clone, Copy, Debug)]
+enum Fault {
+    AwaitedForeignFuture,
+    SentValueUnread,
+    YieldedValueLost,
+}
+
+/// Whether losing a value of type `T` would lose anything: `()` and other drop-free
+/// zero-sized values carry nothing, so a `next()` whose value no `yield_` took is not an
+/// error (a `select!` that abandons a paused `yield_` in an async generator, say).
+#[inline(always)]
+const fn carries_information<T>() -> bool {
+    core::mem::size_of::<T>() != 0 || core::mem::needs_drop::<T>()
 }
 
 #[cold]
 #[inline(never)]
 #[track_caller]
-fn sent_value_unread() -> ! {
-    panic!(
-        "yielding: the value sent into the generator was not received: the paused `yield_` \
-         future was dropped after being polled (by select, say). The generator is now closed."
-    )
-}
-
-/// Marks the generator closed if the body panics: a future that panicked must never be
-/// polled again, and the panic has already dropped the locals that were live.
-struct CloseOnUnwind<'a>(&'a mut GeneratorState);
-
-impl Drop for CloseOnUnwind<'_> {
-    fn drop(&mut self) {
-        *self.0 = GeneratorState::Closed;
+fn resume_failed(fault: Fault) -> ! {
+    match fault {
+        Fault::AwaitedForeignFuture => panic!(
+            "yielding: a synchronous generator's body awaited a future that is not its own \
+             yield_ (a timer, channel or I/O future, say), or awaited two yields at once; only \
+             yield_ and yield_from may be awaited in it. The generator is now closed. Await \
+             real futures in an async generator instead."
+        ),
+        Fault::SentValueUnread => panic!(
+            "yielding: the value sent into the generator was not received: the paused `yield_` \
+             future was dropped after being polled (by select, say). The generator is now \
+             closed."
+        ),
+        Fault::YieldedValueLost => panic!(
+            "yielding: a yielded value was never delivered: its `yield_` (or a `yield_from` \
+             whose delegate had just yielded it) was polled, then dropped before the \
+             generator paused there (by select, say), and the body returned. The generator \
+             is now closed. To race a yield against something else, poll the other thing \
+             first (a `biased` select with the yield last)."
+        ),
     }
 }
 

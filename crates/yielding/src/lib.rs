@@ -286,3 +286,15 @@ pub mod __private;
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
+
+/// Without `std` nothing can check which thread a yield point runs on, so the types forbid
+/// crossing threads instead (see `Co`'s docs). Run with `--no-default-features --lib`.
+#[cfg(all(test, not(feature = "std")))]
+mod no_std_thread_bounds {
+    use static_assertions::assert_not_impl_any;
+
+    use crate::{Co, Yield};
+
+    assert_not_impl_any!(Co<u8>: Send, Sync);
+    assert_not_impl_any!(Yield<u8, ()>: Send, Sync);
+}

@@ -88,8 +88,9 @@ pub(crate) enum Step<Y, S> {
 enum Stage<Y, S> {
     /// Created, not yet polled.
     Idle,
-    /// In the slot of the poll in progress, whose `out` cell this points to.
-    Registered(NonNull<Cell<Out<Y, S>>>),
+    /// In the slot of the poll in progress, whose `out` cell this points to, on the
+    /// thread this identifies (see `slot::current_thread`).
+    Registered(NonNull<Cell<Out<Y, S>>>, usize),
     /// The bottom of a stack: polling it resumes the top delegate ([`run_from`]).
     Bottom,
     /// On a stack above the bottom: its delegate is resumed directly; the node itself is
@@ -138,15 +139,14 @@ pub(crate) struct Node<Y, S> {
 
 // SAFETY: a node holds no `Y` or `S`, only pointers into the generator chain it belongs
 // to. Those are dereferenced only by that chain's driver, through `&mut` of the outermost
-// generator, or by the node's own `yield_from` future while it is polled; so moving the
-// chain to another thread moves every user of the pointers with it. The delegate's own
-// Send-ness is not erased: the `yield_from` future also holds the delegate (or the `&mut`
-// to it), so a body holding a `!Send` delegate stays `!Send`.
+// generator, or by the node's own `yield_from` future while it is polled (which checks it
+// runs on the resuming thread before it touches the slot); so moving the chain to another
+// thread moves every user of the pointers with it. The one pointer that leads outside the
+// chain, a `Registered` node's slot cell, lives for one poll only, and the node's `Drop`
+// refuses to touch it from another thread. The delegate's own Send-ness is not erased:
+// the `yield_from` future also holds the delegate (or the `&mut` to it), so a body
+// holding a `!Send` delegate stays `!Send`. (The node is not `Sync`: nothing needs it.)
 unsafe impl<Y, S> Send for Node<Y, S> {}
-// SAFETY: `&Node` is reachable only from the `yield_from` future that owns it (a private
-// field of an async state machine) and from the driver holding `&mut` of the generator;
-// no path gives two threads a `&Node` at once.
-unsafe impl<Y, S> Sync for Node<Y, S> {}
 
 /// The `yield_from` half of a delegation: a node that borrows its delegate for `'d`.
 pub(crate) struct Delegation<'d, Y, S> {
@@ -179,12 +179,12 @@ impl<'d, Y, S> Delegation<'d, Y, S> {
     pub(crate) fn poll_delegation(
         self: Pin<&mut Self>,
         cx: &Context<'_>,
-    ) -> Poll<Result<(), Failure<Y, S>>> {
+    ) -> Poll<Result<(), Failure>> {
         let node = &self.into_ref().get_ref().node;
         let stage = node.stage.get();
         match stage {
             // Polled again in the poll that registered it (by a join, say): still waiting.
-            Stage::Registered(_) => return Poll::Pending,
+            Stage::Registered(..) => return Poll::Pending,
             Stage::Done => return Poll::Ready(Ok(())),
             Stage::Stacked | Stage::Detached => return Poll::Ready(Err(Failure::Detached)),
             Stage::Idle | Stage::Bottom | Stage::Nested => {}
@@ -195,17 +195,18 @@ impl<'d, Y, S> Delegation<'d, Y, S> {
         };
         let step = match stage {
             Stage::Idle => {
-                let cell = slot.out_cell();
-                return match cell.replace(Out::Empty) {
-                    Out::Empty => {
-                        let ours = Registration {
-                            node: NonNull::from(node),
-                        };
-                        cell.set(Out::Delegated(ours));
-                        node.stage.set(Stage::Registered(NonNull::from(cell)));
+                let ours = Registration {
+                    node: NonNull::from(node),
+                };
+                return match slot.put(Out::Delegated(ours)) {
+                    Ok(()) => {
+                        let cell = NonNull::from(slot.out_cell());
+                        node.stage
+                            .set(Stage::Registered(cell, slot::current_thread()));
                         Poll::Pending
                     }
-                    earlier => Poll::Ready(Err(Failure::TwoAtOnce(earlier))),
+                    // Dropping the registration detaches this node.
+                    Err(_ours) => Poll::Ready(Err(Failure::TwoAtOnce)),
                 };
             }
             Stage::Bottom => run_from(NonNull::from(node), slot.sent.take(), slot.outer()),
@@ -220,9 +221,11 @@ impl<'d, Y, S> Delegation<'d, Y, S> {
             }
         };
         match step {
+            // If something else was yielded meanwhile, the delegate's item is dropped with
+            // the misuse panic.
             Poll::Ready(Some(Poll::Ready(item))) => match slot.put_yield(item) {
                 Ok(()) => Poll::Pending,
-                Err(earlier) => Poll::Ready(Err(Failure::TwoAtOnce(earlier))),
+                Err(_item) => Poll::Ready(Err(Failure::TwoAtOnce)),
             },
             Poll::Ready(Some(Poll::Pending)) | Poll::Pending => Poll::Pending,
             Poll::Ready(None) => {
@@ -236,10 +239,14 @@ impl<'d, Y, S> Delegation<'d, Y, S> {
 impl<Y, S> Drop for Node<Y, S> {
     fn drop(&mut self) {
         match self.stage.get() {
-            Stage::Registered(cell) => {
+            Stage::Registered(cell, thread) => {
+                if thread != slot::current_thread() {
+                    dropped_on_another_thread();
+                }
                 // SAFETY: a `Registered` node's registration is still in the slot of the
                 // poll in progress (see the module docs): the driver sets another stage
                 // whenever it takes a registration out, and the slot outlives the poll.
+                // This is the thread running that poll, the only one using the slot.
                 let cell = unsafe { cell.as_ref() };
                 match cell.replace(Out::Empty) {
                     Out::Delegated(ours) if ptr::eq(ours.node.as_ptr(), self) => {
@@ -297,12 +304,35 @@ fn close_from_the_top<Y, S>(bottom: NonNull<Node<Y, S>>) {
     close_down_to(top, bottom);
 }
 
-/// Why a `yield_from` could not go on.
-pub(crate) enum Failure<Y, S> {
+/// A `yield_from` future registered in a resume in progress was dropped on another thread
+/// (a scoped thread given a boxed `yield_from` future), so it can neither withdraw its
+/// registration from the resuming thread's slot nor leave it there to dangle. Unwinding
+/// would free the node all the same, so this aborts. Only `std` can get here: without it,
+/// yield points cannot cross threads at all.
+#[cold]
+#[inline(never)]
+fn dropped_on_another_thread() -> ! {
+    #[cfg(feature = "std")]
+    {
+        std::eprintln!(
+            "yielding: a `yield_from` future was dropped on another thread during the resume \
+             that registered it; its registration cannot be withdrawn safely, so the process \
+             aborts"
+        );
+        std::process::abort()
+    }
+    #[cfg(not(feature = "std"))]
+    unreachable!("without std, yield points cannot reach another thread")
+}
+
+/// Why a yield point (a `yield_` or a `yield_from`) could not go on. Holds no value, so
+/// that reporting it costs a yield point one call and nothing else.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Failure {
     /// Its yield handle is used outside its generator.
     Misplaced(Misuse),
     /// Something was already yielded or delegated in this resume.
-    TwoAtOnce(Out<Y, S>),
+    TwoAtOnce,
     /// Polled after a misuse panic took it out of the protocol, or while its delegate
     /// is still running: neither can happen through the crate's drivers.
     Detached,

@@ -24,7 +24,7 @@
 
 use core::cell::Cell;
 use core::future::Future;
-use core::mem::ManuallyDrop;
+use core::mem::{self, ManuallyDrop};
 use core::pin::Pin;
 use core::ptr;
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -83,11 +83,50 @@ impl Token {
     }
 }
 
+/// Identifies the thread that runs a resume, so that a yield point polled on any other
+/// thread (a scoped thread handed the body's waker and yield handle) is refused before it
+/// touches the slot, whose `Cell`s only the resuming thread may use.
+///
+/// With `std`, it is the address of a thread-local: distinct for every thread alive at the
+/// same time, which is all the check needs (the resuming thread is alive throughout its
+/// slot's life, and so is any thread polling inside that resume). It is one
+/// `fs`-relative address on x86-64 Linux, and once a body is inlined into its driver the
+/// two reads fold into one and the comparison disappears.
+///
+/// Without `std` there is no portable way to tell threads apart, so the types forbid what
+/// cannot be checked instead: `Co` and `Yield` are then neither `Send` nor `Sync` (see
+/// `co.rs`), and no yield point can reach another thread.
+#[inline(always)]
+pub(crate) fn current_thread() -> usize {
+    #[cfg(feature = "std")]
+    {
+        std::thread_local! {
+            // One byte, not a zero-sized type, so that every thread's copy has its own
+            // address. `const` and drop-free, so access never fails and never registers
+            // a destructor.
+            static HERE: u8 = const { 0 };
+        }
+        // `try_with` cannot fail for a drop-free `const` thread-local; if it ever did, the
+        // fallback is an address no thread-local has, so the check refuses rather than
+        // accepts.
+        HERE.try_with(|here| ptr::from_ref(here).addr())
+            .unwrap_or(usize::MAX)
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        0
+    }
+}
+
 /// The part of a slot that does not depend on its types: `repr(C)` and first in every
 /// `Slot<Y, S>`, so it can be read through a slot's address before the types are known.
+/// Written once, before the poll the slot is made for, and never during it: so any thread
+/// may read it while the slot is alive.
 #[repr(C)]
 struct Header {
     token: Token,
+    /// [`current_thread`] of the resuming thread.
+    thread: usize,
     /// The waker of the task driving an async generator, or null for a synchronous one.
     /// Only read during the poll the slot was made for, while it is alive.
     outer: *const Waker,
@@ -107,11 +146,11 @@ pub(crate) enum Out<Y, S> {
 ///
 /// The protocol, kept small because every `yield_` in a body inlines its half of it:
 /// a fresh `yield_` puts its value in `out` (finding it occupied means two yields at
-/// once); a paused `yield_` takes `sent` (finding it empty means it is being polled again in
-/// the resume where it yielded). A `yield_from` puts its registration in `out` the same
-/// way. The driver checks the rest once per resume: something was yielded or delegated,
-/// or (only in an async generator) the body is waiting on a real future; and the sent
-/// value was taken.
+/// once); a paused `yield_` takes `sent` (finding it empty means it is
+/// being polled again in the resume where it yielded). A `yield_from` puts its registration
+/// in `out` the same way. The driver checks the rest once per resume: something was yielded
+/// or delegated, or (only in an async generator) the body is waiting on a real future; the
+/// sent value was taken; and nothing yielded is left behind when the body returns.
 #[repr(C)]
 pub(crate) struct Slot<Y, S> {
     header: Header,
@@ -120,14 +159,15 @@ pub(crate) struct Slot<Y, S> {
 }
 
 impl<Y, S> Slot<Y, S> {
-    /// A slot for one resume. `outer` is the waker of the task polling an async generator,
-    /// which must outlive the slot (it does: both live for one poll); `None` for a
-    /// synchronous generator, whose body has no task to wake.
+    /// A slot for one resume on this thread. `outer` is the waker of the task polling an
+    /// async generator, which must outlive the slot (it does: both live for one poll);
+    /// `None` for a synchronous generator, whose body has no task to wake.
     #[inline(always)]
     pub(crate) fn new(token: Token, sent: Option<S>, outer: Option<&Waker>) -> Self {
         Slot {
             header: Header {
                 token,
+                thread: current_thread(),
                 outer: outer.map_or(ptr::null(), ptr::from_ref),
             },
             sent: Cell::new(sent),
@@ -136,13 +176,36 @@ impl<Y, S> Slot<Y, S> {
     }
 
     /// Hands `value` to the driver. If something was already there (two yields at once),
-    /// that earlier thing comes back as the error.
+    /// the slot keeps that and `value` comes back, for its yield point to keep while it
+    /// reports the misuse.
     #[inline(always)]
-    pub(crate) fn put_yield(&self, value: Y) -> Result<(), Out<Y, S>> {
-        match self.out.replace(Out::Yielded(value)) {
-            Out::Empty => Ok(()),
-            earlier => Err(earlier),
+    pub(crate) fn put_yield(&self, value: Y) -> Result<(), Y> {
+        if self.is_occupied() {
+            return Err(value);
         }
+        // It was empty: nothing to drop.
+        mem::forget(self.out.replace(Out::Yielded(value)));
+        Ok(())
+    }
+
+    /// Puts `out` in the slot; if something was already there, the slot keeps that and
+    /// `out` comes back.
+    #[inline(always)]
+    pub(super) fn put(&self, out: Out<Y, S>) -> Result<(), Out<Y, S>> {
+        if self.is_occupied() {
+            return Err(out);
+        }
+        mem::forget(self.out.replace(out));
+        Ok(())
+    }
+
+    /// Whether something was yielded or delegated in this resume already.
+    #[inline(always)]
+    fn is_occupied(&self) -> bool {
+        // SAFETY: a plain read of the cell's discriminant. `Slot` is `!Sync` and only the
+        // resuming thread reaches it (see `slot_in`), no reference into the cell exists
+        // (`Cell` never gives one out), and nothing else runs during this read.
+        !matches!(unsafe { &*self.out.as_ptr() }, Out::Empty)
     }
 
     /// What the body left: the driver takes it once, right after the poll.
@@ -168,7 +231,8 @@ impl<Y, S> Slot<Y, S> {
 /// inside `poll_with_slot`, for one poll, and is never handed out by value: `clone` returns
 /// a clone of the outer task's waker (or a no-op waker for a synchronous generator), so no
 /// copy of the slot address outlives the poll, and these functions only ever run while the
-/// slot is alive.
+/// slot is alive. They may run on any thread (a `&Waker` is `Send`), so they read only the
+/// header's `outer`, which nothing writes during the poll.
 static SLOT_VTABLE: RawWakerVTable =
     RawWakerVTable::new(clone_outer, wake_outer, wake_outer, ignore_data);
 
@@ -177,7 +241,8 @@ fn outer_waker<'a>(data: *const ()) -> Option<&'a Waker> {
     // SAFETY: `data` is the address of a live `Slot<_, _>`: these functions are reached
     // only through the waker `poll_with_slot` builds, during its poll (see SLOT_VTABLE).
     // Every `Slot` starts with a `Header` (`repr(C)`), never written during the poll. Its
-    // `outer` is null, or points to the waker of the poll's task, alive for that poll.
+    // `outer` is null, or points to the waker of the poll's
+    // task, alive for that poll and `Sync`.
     unsafe { (*data.cast::<Header>()).outer.as_ref() }
 }
 
@@ -209,8 +274,9 @@ pub(crate) fn poll_with_slot<F: Future, Y, S>(
     let raw = RawWaker::new(ptr::from_ref(slot).cast::<()>(), &SLOT_VTABLE);
     // SAFETY: `Waker::from_raw` requires the vtable functions to be thread-safe and to
     // uphold the `RawWaker` contract for the data pointer. They only read the slot's
-    // header, which nothing writes during the poll, and the outer waker, which is `Sync`;
-    // and they only run during this poll, while `slot` is alive (see SLOT_VTABLE).
+    // header's `outer`, which nothing writes during the poll, and the outer waker, which
+    // is `Sync`; and they only run during this poll, while `slot` is alive (see
+    // SLOT_VTABLE).
     let waker = unsafe { Waker::from_raw(raw) };
     // Its drop is the no-op `ignore_data`; skipping it saves an indirect call per resume,
     // which the optimiser cannot see through across crates (measured: 7x on W1).
@@ -218,17 +284,25 @@ pub(crate) fn poll_with_slot<F: Future, Y, S>(
     body.poll(&mut Context::from_waker(&waker))
 }
 
-/// Why [`slot_in`] could not find the generator's slot.
+/// Why a yield point could not use the slot it was polled with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Misuse {
     /// The waker is not a generator's: the future is polled by some other executor,
     /// or the handle is used outside any generator.
     ForeignWaker,
+    /// The waker is a generator's, but the poll runs on a thread other than the one
+    /// resuming that generator.
+    OtherThread,
     /// The waker is another generator's.
     OtherGenerator,
 }
 
 /// Finds the slot of the generator whose token is `token`, if `cx` is that generator's
-/// resume.
+/// resume and this is the thread running it.
+///
+/// The hot path is three compares on data the driver wrote just before the poll: once the
+/// body is inlined into its driver, they fold away. Nothing here takes the address of
+/// `cx` or of the slot out of line, which would keep the slot in memory.
 #[inline(always)]
 pub(crate) fn slot_in<'cx, Y, S>(
     cx: &'cx Context<'_>,
@@ -242,16 +316,24 @@ pub(crate) fn slot_in<'cx, Y, S>(
     // SAFETY: only `poll_with_slot` builds a waker with SLOT_VTABLE (the static is private
     // and clones get another vtable), and its data pointer is then a `&Slot<_, _>` that
     // lives until that poll returns. `cx` borrows that waker, so the slot is alive for
-    // `'cx`. Every `Slot` is `repr(C)` with the `Header` first, so reading a `Header` from
-    // its address is valid whatever its type parameters.
-    let found = unsafe { (*data.cast::<Header>()).token };
+    // `'cx`. Every `Slot` is `repr(C)` with the `Header` first, and the header is written
+    // before the poll and never during it, so it can be read from any thread, whatever the
+    // slot's type parameters.
+    let (found, thread) = unsafe {
+        let header = data.cast::<Header>();
+        ((*header).token, (*header).thread)
+    };
+    if thread != current_thread() {
+        return Err(Misuse::OtherThread);
+    }
     if found != token {
         return Err(Misuse::OtherGenerator);
     }
-    // SAFETY: as above the slot is alive for `'cx`; and since tokens are unique per
-    // generator and a generator's slot and `Co` share their `Y` and `S` (see the module
-    // docs), equal tokens mean this slot really is a `Slot<Y, S>`. Access goes through a
-    // shared reference and `Cell`, matching the shared borrow the driver holds.
+    // SAFETY: as above the slot is alive for `'cx`. Tokens are unique per generator and a
+    // generator's slot and `Co` share their `Y` and `S` (see the module docs), so equal
+    // tokens mean this slot really is a `Slot<Y, S>`. And this is the thread running the
+    // resume, the only one that uses the slot's cells, through shared references, as the
+    // driver does.
     Ok(unsafe { &*data.cast::<Slot<Y, S>>() })
 }
 
