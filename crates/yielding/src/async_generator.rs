@@ -63,6 +63,7 @@ impl<Y, F: Future> AsyncGen<Y, (), F> {
     /// let g = AsyncGen::new(|co| async move { co.yield_(1).await });
     /// assert_eq!(g.state(), yielding::GeneratorState::Created);
     /// ```
+    #[inline]
     pub fn new(body: impl FnOnce(Co<Y>) -> F) -> Self {
         AsyncGen::with_send(body)
     }
@@ -86,6 +87,7 @@ impl<Y, S, F: Future> AsyncGen<Y, S, F> {
     ///     assert_eq!(doubler.asend(21).await, Some(42));
     /// });
     /// ```
+    #[inline]
     pub fn with_send(body: impl FnOnce(Co<Y, S>) -> F) -> Self {
         AsyncGen {
             inner: Gen::with_send(body),
@@ -105,6 +107,7 @@ impl<'place, Y, F: Future> AsyncGen<Y, (), F, &'place mut Option<F>> {
     /// let mut g = AsyncGen::new_in(place.as_mut(), |co| async move { co.yield_(1).await });
     /// assert_eq!(futures::executor::block_on(g.anext()), Some(1));
     /// ```
+    #[inline]
     pub fn new_in(place: Pin<&'place mut Option<F>>, body: impl FnOnce(Co<Y>) -> F) -> Self {
         AsyncGen::with_send_in(place, body)
     }
@@ -124,6 +127,7 @@ impl<'place, Y, S, F: Future> AsyncGen<Y, S, F, &'place mut Option<F>> {
     /// });
     /// assert_eq!(futures::executor::block_on(g.anext()), Some(7));
     /// ```
+    #[inline]
     pub fn with_send_in(
         place: Pin<&'place mut Option<F>>,
         body: impl FnOnce(Co<Y, S>) -> F,
@@ -151,6 +155,7 @@ where
     /// futures::executor::block_on(g.anext());
     /// assert_eq!(g.state(), GeneratorState::Suspended);
     /// ```
+    #[inline]
     pub fn state(&self) -> GeneratorState {
         self.inner.state()
     }
@@ -284,6 +289,7 @@ where
     /// g.close();
     /// assert_eq!(g.state(), GeneratorState::Closed);
     /// ```
+    #[inline]
     pub fn close(&mut self) {
         self.inner.close();
     }
@@ -299,6 +305,7 @@ where
     /// assert_eq!(g.take_return(), Some(5));
     /// assert_eq!(g.take_return(), None);
     /// ```
+    #[inline]
     pub fn take_return(&mut self) -> Option<F::Output> {
         self.inner.take_return()
     }

@@ -59,6 +59,7 @@ impl<Y, S> fmt::Debug for Co<Y, S> {
 }
 
 impl<Y, S> Co<Y, S> {
+    #[inline]
     pub(crate) fn new(token: Token) -> Self {
         Co {
             token,

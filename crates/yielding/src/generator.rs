@@ -76,6 +76,7 @@ impl<Y, F: Future> Gen<Y, (), F> {
     /// assert_eq!(g.next(), None);
     /// assert_eq!(g.take_return(), Some("done"));
     /// ```
+    #[inline]
     pub fn new(body: impl FnOnce(Co<Y>) -> F) -> Self {
         Gen::with_send(body)
     }
@@ -98,6 +99,7 @@ impl<Y, S, F: Future> Gen<Y, S, F> {
     /// assert_eq!(doubler.start(), Some(0));
     /// assert_eq!(doubler.send(21), Some(42));
     /// ```
+    #[inline]
     pub fn with_send(body: impl FnOnce(Co<Y, S>) -> F) -> Self {
         let token = Token::fresh();
         Gen::from_parts(Box::pin(Some(body(Co::new(token)))), token)
@@ -120,6 +122,7 @@ impl<'place, Y, F: Future> Gen<Y, (), F, &'place mut Option<F>> {
     /// });
     /// assert_eq!(g.sum::<i32>(), 3);
     /// ```
+    #[inline]
     pub fn new_in(place: Pin<&'place mut Option<F>>, body: impl FnOnce(Co<Y>) -> F) -> Self {
         Gen::with_send_in(place, body)
     }
@@ -144,6 +147,7 @@ impl<'place, Y, S, F: Future> Gen<Y, S, F, &'place mut Option<F>> {
     /// total.send(5);
     /// assert_eq!(total.send(7), Some(12));
     /// ```
+    #[inline]
     pub fn with_send_in(
         mut place: Pin<&'place mut Option<F>>,
         body: impl FnOnce(Co<Y, S>) -> F,
@@ -159,6 +163,7 @@ where
     F: Future,
     P: DerefMut<Target = Option<F>>,
 {
+    #[inline]
     fn from_parts(body: Pin<P>, token: Token) -> Self {
         Gen {
             body,
@@ -285,6 +290,7 @@ where
     /// assert_eq!(g.state(), GeneratorState::Closed);
     /// assert_eq!(g.next(), None);
     /// ```
+    #[inline]
     pub fn close(&mut self) {
         self.finish();
     }
@@ -315,6 +321,7 @@ where
     /// assert_eq!(g.take_return(), Some(42));
     /// assert_eq!(g.take_return(), None); // exactly once
     /// ```
+    #[inline]
     pub fn take_return(&mut self) -> Option<F::Output> {
         self.returned.take()
     }
@@ -663,6 +670,7 @@ impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> Gen<Y, S, F, P> {
     /// g.close();
     /// assert_eq!(g.state(), GeneratorState::Closed);
     /// ```
+    #[inline]
     pub fn state(&self) -> GeneratorState {
         self.state
     }
@@ -675,6 +683,7 @@ impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> Unpin for Gen<Y, S, F, P>
 
 /// Dropping a generator closes it, whether its body is on the heap or in a caller's place.
 impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> Drop for Gen<Y, S, F, P> {
+    #[inline]
     fn drop(&mut self) {
         self.body.set(None);
     }
