@@ -95,6 +95,10 @@ pub(crate) enum Imp {
     YieldingBoxed,
     YieldingStack,
     YieldingMacro,
+    /// Generator functions returning `Unplaced`, placed by the caller with `place!`.
+    YieldingFnsPlaced,
+    /// The same generator functions, iterated (each body boxed).
+    YieldingFnsBoxed,
     GenawaiterRc,
     GenawaiterStack,
     /// corosensei, each generator its own coroutine (nested ones re-yield).
@@ -124,6 +128,8 @@ impl Imp {
             Imp::YieldingBoxed => "yielding core API, boxed",
             Imp::YieldingStack => "yielding core API, stack-pinned",
             Imp::YieldingMacro => "yielding macro",
+            Imp::YieldingFnsPlaced => "yielding generator functions, placed",
+            Imp::YieldingFnsBoxed => "yielding generator functions, boxed",
             Imp::GenawaiterRc => "genawaiter rc",
             Imp::GenawaiterStack => "genawaiter stack",
             Imp::Corosensei => "corosensei",

@@ -4,7 +4,9 @@ use std::pin::pin;
 
 use corosensei::{Coroutine, Yielder};
 use generator::{Generator, Gn, done};
-use yielding::{Gen, generator};
+use std::future::Future;
+
+use yielding::{Gen, Unplaced, generator};
 
 use super::baselines::w4_hand as hand;
 use super::measure::{Imp, Workload, row};
@@ -77,6 +79,46 @@ fn macro_even(items: impl IntoIterator<Item = u64>) -> impl Iterator<Item = u64>
             }
         }
     }
+}
+
+/// The seed's generator functions, returning their bodies unplaced so that the caller
+/// decides where they live.
+fn unplaced_square(
+    items: impl IntoIterator<Item = u64>,
+) -> Unplaced<u64, (), impl Future<Output = ()>> {
+    Unplaced::new(|co| async move {
+        for x in items {
+            co.yield_(x.wrapping_mul(x)).await;
+        }
+    })
+}
+
+fn unplaced_even(
+    items: impl IntoIterator<Item = u64>,
+) -> Unplaced<u64, (), impl Future<Output = ()>> {
+    Unplaced::new(|co| async move {
+        for x in items {
+            if x % 2 == 0 {
+                co.yield_(x).await;
+            }
+        }
+    })
+}
+
+/// `even(square(numbers))` as generator functions, each placed by the caller on this
+/// stack frame. (Placing the inner stage inside the outer's body instead makes the pair
+/// self-referential, which keeps both in memory: 8x, see BENCHMARKS.md.)
+#[inline(never)]
+fn unplaced_placed(n: u64) -> u64 {
+    yielding::place!(let squares = unplaced_square(0..n));
+    yielding::place!(let evens = unplaced_even(squares));
+    consume(evens)
+}
+
+/// The same generator functions, iterated: both stages boxed.
+#[inline(never)]
+fn unplaced_boxed(n: u64) -> u64 {
+    consume(unplaced_even(unplaced_square(0..n)).into_iter())
 }
 
 #[inline(never)]
@@ -196,6 +238,16 @@ pub(crate) fn workload() -> Workload {
                 yielding_in,
             ),
             row(Imp::YieldingMacro, "yielding `generator!`", macro_),
+            row(
+                Imp::YieldingFnsPlaced,
+                "yielding generator functions (`Unplaced`), `place!` by the caller",
+                unplaced_placed,
+            ),
+            row(
+                Imp::YieldingFnsBoxed,
+                "yielding generator functions (`Unplaced`), iterated (boxed)",
+                unplaced_boxed,
+            ),
             row(Imp::GenawaiterRc, "genawaiter `rc`", genawaiter_rc),
             row(Imp::GenawaiterStack, "genawaiter `stack`", genawaiter_stack),
             row(Imp::Corosensei, "corosensei", corosensei),

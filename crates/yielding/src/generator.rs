@@ -10,7 +10,7 @@ use core::pin::Pin;
 use core::task::{Poll, Waker};
 
 use crate::raw::delegation::{Accepted, Delegate, Step};
-use crate::raw::slot::{self, Out, Slot, Token};
+use crate::raw::slot::{self, Out, Resume, Slot, Token};
 use crate::{Co, CoroutineState, GeneratorState, NextArg};
 
 /// A generator: a function that yields values, keeps its local state while paused,
@@ -164,7 +164,7 @@ where
     P: DerefMut<Target = Option<F>>,
 {
     #[inline]
-    fn from_parts(body: Pin<P>, token: Token) -> Self {
+    pub(crate) fn from_parts(body: Pin<P>, token: Token) -> Self {
         Gen {
             body,
             token,
@@ -378,10 +378,11 @@ where
         }
     }
 
-    /// Polls this generator's own body once, and sets the state to match. A `yield_from`
-    /// the body registers is accepted or not (see `raw::delegation`), and then the body is
-    /// polled again at once, to run it from there; except `AS_DELEGATE`, for a generator
-    /// resumed from a delegation stack, which hands an accepted one up to be pushed.
+    /// Polls this generator's own body once, and sets the state to match. As the outermost
+    /// generator, that is one poll: a `yield_from` in the body starts its own stack (see
+    /// `raw::delegation`). `AS_DELEGATE`, for a generator resumed from a delegation stack,
+    /// hands a `yield_from` its body registers up to be pushed, or polls the body again to
+    /// run it nested if it cannot be.
     ///
     /// Every misuse the poll reveals leaves through one cold exit, after the body is
     /// dropped: keeping this small is what lets the optimiser inline a whole resume into
@@ -398,7 +399,12 @@ where
                 return BodyStep::Closed;
             };
             let body_ref: *const F = &*body;
-            let slot = Slot::new(self.token, sent.take(), outer);
+            let resume = Resume {
+                outer,
+                body: (body_ref.cast(), core::mem::size_of::<F>()),
+                as_delegate: AS_DELEGATE,
+            };
+            let slot = Slot::new(self.token, sent.take(), resume);
             // Closed while the body runs: if it panics, the unwinding drops the locals it
             // held, and it must never be polled again. Cheaper than an unwind guard.
             self.state = GeneratorState::Closed;
@@ -411,14 +417,15 @@ where
                         self.state = GeneratorState::Suspended;
                         return BodyStep::Yielded(item);
                     }
-                    Out::Delegated(registration) if !lost_sent => {
-                        match registration.accept(body_ref) {
-                            Some(accepted) if AS_DELEGATE => {
-                                self.state = GeneratorState::Suspended;
-                                return BodyStep::Delegated(accepted);
-                            }
-                            Some(accepted) => accepted.start_stack(),
-                            None => {}
+                    // Only a delegate's body registers `yield_from`s with its driver (an
+                    // outermost body's start their stacks themselves; see
+                    // `raw::delegation`): accepted, the node goes up to be pushed on the
+                    // stack; refused, it is marked for the nested fallback and the body is
+                    // polled again to run it.
+                    Out::Delegated(registration) if AS_DELEGATE && !lost_sent => {
+                        if let Some(accepted) = registration.accept(body_ref) {
+                            self.state = GeneratorState::Suspended;
+                            return BodyStep::Delegated(accepted);
                         }
                         continue;
                     }
@@ -429,6 +436,7 @@ where
                         return BodyStep::Waiting;
                     }
                     Out::Empty if !lost_sent => Fault::AwaitedForeignFuture,
+                    // (An outermost body's slot never holds a registration.)
                     _ => Fault::SentValueUnread,
                 },
                 Poll::Ready(returned) => match slot.take_out() {

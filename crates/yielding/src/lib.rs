@@ -271,6 +271,7 @@ pub mod pipeline;
 mod raw;
 mod shared;
 mod state;
+mod unplaced;
 
 pub use async_generator::AsyncGen;
 pub use co::{Co, Yield};
@@ -278,6 +279,7 @@ pub use generator::Gen;
 pub use next_arg::NextArg;
 pub use shared::{AlreadyRunning, SharedGen};
 pub use state::{CoroutineState, GeneratorState};
+pub use unplaced::Unplaced;
 
 #[doc(hidden)]
 #[path = "macro_support.rs"]

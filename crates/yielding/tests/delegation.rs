@@ -57,7 +57,8 @@ fn every_level_between_the_ends_is_polled_twice_whatever_the_item_count() {
     // innermost is polled twice (to start and register, then to take the return value).
     // The innermost is polled once per item (plus once to finish), and the outermost once
     // per resume: its suspended `yield_from` is the bottom of the stack and resumes the
-    // innermost directly (plus once to register its delegation).
+    // innermost directly (its `yield_from` starts the stack in the poll that reaches it,
+    // with no second poll to register it).
     for items in [10u64, 10_000] {
         let polls = polls_per_level(6, items);
         assert_eq!(
@@ -72,8 +73,8 @@ fn every_level_between_the_ends_is_polled_twice_whatever_the_item_count() {
         );
         assert_eq!(
             polls[5] as u64,
-            items + 2,
-            "outermost: once per resume, once to register"
+            items + 1,
+            "outermost: once per resume, once to finish"
         );
     }
 }
@@ -267,10 +268,14 @@ fn a_boxed_yield_from_future_falls_back_too_and_keeps_send_and_return() {
 }
 
 #[test]
-fn a_yield_from_dropped_in_the_poll_that_started_it_leaves_no_trace() {
-    // A body may poll a `yield_from` once and drop it (as a select would): the delegation
-    // is withdrawn, the delegate is left as it was, and the body goes on normally.
-    let g = Gen::new(|co| async move {
+fn a_yield_from_dropped_in_the_poll_that_started_it_is_a_clear_panic() {
+    // Polling a `yield_from` starts its delegate at once, as polling a `yield_` offers its
+    // value: the delegate's first item is in the driver's hands. A body that drops the
+    // `yield_from` in that same poll (as a select would) and yields something else has two
+    // items at once, which is a clear panic; the delegate is closed, nothing leaks.
+    let sub_closed = Rc::new(Cell::new(false));
+    let seen = Rc::clone(&sub_closed);
+    let mut g = Gen::new(|co| async move {
         let mut sub = Gen::new(|co| async move {
             co.yield_("from sub").await;
         });
@@ -282,11 +287,19 @@ fn a_yield_from_dropped_in_the_poll_that_started_it_leaves_no_trace() {
             })
             .await;
         }
-        assert_eq!(sub.state(), GeneratorState::Created);
+        seen.set(sub.state() == GeneratorState::Closed);
         co.yield_("own item").await;
-        co.yield_from(sub).await;
     });
-    assert_eq!(g.collect::<Vec<_>>(), ["own item", "from sub"]);
+    let message = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| g.next()))
+        .expect_err("two items at once must panic");
+    let message = message
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| message.downcast_ref::<String>().cloned())
+        .unwrap();
+    assert!(message.contains("at once"), "{message}");
+    assert!(sub_closed.get(), "the abandoned delegate is closed");
+    assert_eq!(g.state(), GeneratorState::Closed);
 }
 
 #[test]

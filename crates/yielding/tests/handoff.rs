@@ -260,16 +260,9 @@ fn an_item_a_delegate_produced_then_abandoned_by_select_is_a_panic_not_a_loss() 
         co.yield_(Tracked::new("from the delegate", &made)).await;
     });
     let mut g = Gen::new(|co: Co<Tracked>| async move {
-        // Pending once (the delegation registers and its delegate yields), then ready.
-        let mut polled = false;
-        let other = poll_fn(move |_| {
-            if polled {
-                Poll::Ready(())
-            } else {
-                polled = true;
-                Poll::Pending
-            }
-        });
+        // The delegation starts its delegate, which yields; then the other branch is ready,
+        // and the body returns without the item ever being delivered.
+        let other = std::future::ready(());
         let _ = futures::future::select(pin!(co.yield_from(inner)), pin!(other)).await;
     });
     let message = panic_message(|| {
@@ -353,15 +346,17 @@ const ABORT_CHILD: &str = "YIELDING_HANDOFF_ABORT_CHILD";
 
 #[test]
 fn a_registered_yield_from_dropped_on_another_thread_aborts_with_a_message() {
-    // A `yield_from` registers with its driver's slot during the poll that first polls it.
-    // Dropped on another thread within that poll, it could neither withdraw from the slot
+    // A `yield_from` in a delegate's body registers with its driver's slot during the poll
+    // that first polls it, to be pushed on the delegation stack. Dropped on another thread within that poll, it could neither withdraw from the slot
     // (the resuming thread owns it) nor leave a pointer to freed memory there, and an
     // unwind would free it all the same: so the process aborts, saying why. The route
     // runs in a child process (this test binary, re-executed).
     if std::env::var_os(ABORT_CHILD).is_some() {
-        let mut inner = Gen::new(|co: Co<u32>| async move { co.yield_(1).await });
-        let mut g = Gen::new(|co: Co<u32>| async move {
-            let mut registered = Some(Box::pin(co.yield_from(&mut inner)));
+        // Registration happens in a delegate's body: the outermost body's `yield_from`s
+        // start their stacks themselves.
+        let mut innermost = Gen::new(|co: Co<u32>| async move { co.yield_(1).await });
+        let delegate = Gen::new(|co: Co<u32>| async move {
+            let mut registered = Some(Box::pin(co.yield_from(&mut innermost)));
             poll_fn(|cx: &mut Context<'_>| {
                 let mut future = registered.take().unwrap();
                 let _ = future.as_mut().poll(cx);
@@ -372,6 +367,7 @@ fn a_registered_yield_from_dropped_on_another_thread_aborts_with_a_message() {
             })
             .await;
         });
+        let mut g = Gen::new(|co: Co<u32>| async move { co.yield_from(delegate).await });
         g.next();
         unreachable!("the drop on the other thread aborts the process");
     }

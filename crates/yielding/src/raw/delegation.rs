@@ -193,7 +193,27 @@ impl<'d, Y, S> Delegation<'d, Y, S> {
             Ok(slot) => slot,
             Err(misuse) => return Poll::Ready(Err(Failure::Misplaced(misuse))),
         };
-        let step = match stage {
+        let stage = match stage {
+            // In the outermost body, the node takes its own place: the bottom of a new stack
+            // if it lies inside the body, the nested fallback if not, and it goes on at once
+            // in this poll. The driver never polls the body twice in a resume, which keeps
+            // the body's poll to one call site, and inlinable, in every generator.
+            Stage::Idle if !slot.as_delegate() => {
+                if slot.is_occupied() {
+                    return Poll::Ready(Err(Failure::TwoAtOnce));
+                }
+                let at = ptr::from_ref(node).addr();
+                if slot.inside_body(at, mem::size_of::<Node<Y, S>>()) {
+                    node.stage.set(Stage::Bottom);
+                    node.top.set(Some(NonNull::from(node)));
+                    Stage::Bottom
+                } else {
+                    node.stage.set(Stage::Nested);
+                    Stage::Nested
+                }
+            }
+            // In a delegate's body, the node registers, to be pushed on the stack that
+            // resumes that delegate.
             Stage::Idle => {
                 let ours = Registration {
                     node: NonNull::from(node),
@@ -209,6 +229,9 @@ impl<'d, Y, S> Delegation<'d, Y, S> {
                     Err(_ours) => Poll::Ready(Err(Failure::TwoAtOnce)),
                 };
             }
+            other => other,
+        };
+        let step = match stage {
             Stage::Bottom => run_from(NonNull::from(node), slot.sent.take(), slot.outer()),
             // The fallback: this future resumes its delegate itself.
             _ => {
@@ -376,22 +399,11 @@ impl<Y, S> Drop for Registration<Y, S> {
     }
 }
 
-/// A node whose registration was accepted: pushed on a stack by [`run_from`], or made the
-/// bottom of a new one by the outermost generator.
+/// A node whose registration a delegate's driver accepted, to be pushed on the stack by
+/// [`run_from`]. (The outermost body's nodes start their stacks themselves, in
+/// [`Delegation::poll_delegation`].)
 pub(crate) struct Accepted<Y, S> {
     node: NonNull<Node<Y, S>>,
-}
-
-impl<Y, S> Accepted<Y, S> {
-    /// Makes this node the bottom of a new stack, holding only itself: polling it from now
-    /// on resumes the top delegate.
-    #[inline(always)]
-    pub(crate) fn start_stack(self) {
-        // SAFETY: an accepted node is alive (see the module docs).
-        let node = unsafe { self.node.as_ref() };
-        node.stage.set(Stage::Bottom);
-        node.top.set(Some(self.node));
-    }
 }
 
 /// Resumes the top delegate of the stack whose bottom is `bottom` with `sent`, and goes on

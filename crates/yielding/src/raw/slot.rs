@@ -130,6 +130,24 @@ struct Header {
     /// The waker of the task driving an async generator, or null for a synchronous one.
     /// Only read during the poll the slot was made for, while it is alive.
     outer: *const Waker,
+    /// The address range of the generator's pinned body, where a `yield_from` node must
+    /// lie to be driven directly (see `raw::delegation`).
+    body: (usize, usize),
+    /// Whether the generator is resumed as a delegate on another generator's stack, which
+    /// pushes the nodes its body registers, rather than as the outermost generator, whose
+    /// body's first node starts a stack of its own.
+    as_delegate: bool,
+}
+
+/// What a [`Slot`] records of the generator it is made for, besides its token.
+#[derive(Clone, Copy)]
+pub(crate) struct Resume<'a> {
+    /// See [`Header::outer`].
+    pub(crate) outer: Option<&'a Waker>,
+    /// The body's address and size (see [`Header::body`]).
+    pub(crate) body: (*const (), usize),
+    /// See [`Header::as_delegate`].
+    pub(crate) as_delegate: bool,
 }
 
 /// What a body left in its slot when its poll returned.
@@ -163,12 +181,15 @@ impl<Y, S> Slot<Y, S> {
     /// async generator, which must outlive the slot (it does: both live for one poll);
     /// `None` for a synchronous generator, whose body has no task to wake.
     #[inline(always)]
-    pub(crate) fn new(token: Token, sent: Option<S>, outer: Option<&Waker>) -> Self {
+    pub(crate) fn new(token: Token, sent: Option<S>, resume: Resume<'_>) -> Self {
+        let start = resume.body.0.addr();
         Slot {
             header: Header {
                 token,
                 thread: current_thread(),
-                outer: outer.map_or(ptr::null(), ptr::from_ref),
+                outer: resume.outer.map_or(ptr::null(), ptr::from_ref),
+                body: (start, start + resume.body.1),
+                as_delegate: resume.as_delegate,
             },
             sent: Cell::new(sent),
             out: Cell::new(Out::Empty),
@@ -201,7 +222,7 @@ impl<Y, S> Slot<Y, S> {
 
     /// Whether something was yielded or delegated in this resume already.
     #[inline(always)]
-    fn is_occupied(&self) -> bool {
+    pub(super) fn is_occupied(&self) -> bool {
         // SAFETY: a plain read of the cell's discriminant. `Slot` is `!Sync` and only the
         // resuming thread reaches it (see `slot_in`), no reference into the cell exists
         // (`Cell` never gives one out), and nothing else runs during this read.
@@ -217,6 +238,17 @@ impl<Y, S> Slot<Y, S> {
     /// Where a registration lives until the driver takes it.
     pub(super) fn out_cell(&self) -> &Cell<Out<Y, S>> {
         &self.out
+    }
+
+    /// Whether `len` bytes at `at` lie inside the generator's pinned body.
+    pub(super) fn inside_body(&self, at: usize, len: usize) -> bool {
+        let (start, end) = self.header.body;
+        start <= at && at + len <= end
+    }
+
+    /// Whether the generator is resumed as a delegate on another's stack.
+    pub(super) fn as_delegate(&self) -> bool {
+        self.header.as_delegate
     }
 
     /// The waker of the task polling an async generator, for the delegates it resumes.
