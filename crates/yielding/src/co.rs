@@ -384,6 +384,8 @@ impl<Y, S> Future for Yield<Y, S> {
                     None => return Poll::Pending,
                 },
             },
+            // Left in the slot for its driver to report after this poll.
+            Err(Misuse::Recorded) => return Poll::Pending,
             Err(misuse) => Failure::Misplaced(misuse),
         };
         yield_failed(failure, this.token == Token::SPENT)
@@ -419,9 +421,10 @@ pub(crate) fn yield_failed(failure: Failure, spent: bool) -> ! {
              the one resuming its generator (a scoped thread given the body's waker, say); \
              a generator's yield points run only on the thread that resumes it"
         ),
-        Failure::Misplaced(Misuse::OtherGenerator) => panic!(
-            "yielding: a yield handle was used inside a generator other than its own; each \
-             `Co` works only in the body it was given to"
+        Failure::Misplaced(Misuse::Recorded | Misuse::RecordedTwice) => panic!(
+            "yielding: a yield handle was used inside a generator other than its own (or a \
+             `yield_` future was polled after it completed), twice in one resume; each `Co` \
+             works only in the body it was given to"
         ),
     }
 }

@@ -411,7 +411,10 @@ where
             let polled = slot::poll_with_slot(body, &slot);
             // A sent value no `yield_` took is lost, unless it carries nothing (`()`).
             let lost_sent = slot.sent.take().is_some() && carries_information::<S>();
+            // A yield point's misuse, recorded rather than reported where it was found.
+            let misplaced = slot.fault();
             let fault = match polled {
+                _ if misplaced.is_some() => Fault::Misplaced(misplaced),
                 Poll::Pending => match slot.take_out() {
                     Out::Yielded(item) if !lost_sent => {
                         self.state = GeneratorState::Suspended;
@@ -592,6 +595,7 @@ fn send_before_start() -> ! {
 /// A misuse a resume revealed, reported by [`resume_failed`] once the body is dropped.
 #[derive(Clone, Copy, Debug)]
 enum Fault {
+    Misplaced(Option<slot::Fault>),
     AwaitedForeignFuture,
     SentValueUnread,
     YieldedValueLost,
@@ -610,6 +614,14 @@ const fn carries_information<T>() -> bool {
 #[track_caller]
 fn resume_failed(fault: Fault) -> ! {
     match fault {
+        Fault::Misplaced(Some(slot::Fault::OtherGenerator) | None) => panic!(
+            "yielding: a yield handle was used inside a generator other than its own; each \
+             `Co` works only in the body it was given to. The generator is now closed."
+        ),
+        Fault::Misplaced(Some(slot::Fault::PolledAfterCompletion)) => panic!(
+            "yielding: a `yield_` future was polled after it completed. The generator is now \
+             closed."
+        ),
         Fault::AwaitedForeignFuture => panic!(
             "yielding: a synchronous generator's body awaited a future that is not its own \
              yield_ (a timer, channel or I/O future, say), or awaited two yields at once; only \

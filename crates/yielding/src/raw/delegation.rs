@@ -191,6 +191,8 @@ impl<'d, Y, S> Delegation<'d, Y, S> {
         }
         let slot = match slot::slot_in::<Y, S>(cx, node.token) {
             Ok(slot) => slot,
+            // Left in the slot for its driver to report after this poll.
+            Err(Misuse::Recorded) => return Poll::Pending,
             Err(misuse) => return Poll::Ready(Err(Failure::Misplaced(misuse))),
         };
         let stage = match stage {

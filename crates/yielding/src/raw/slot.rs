@@ -120,8 +120,9 @@ pub(crate) fn current_thread() -> usize {
 
 /// The part of a slot that does not depend on its types: `repr(C)` and first in every
 /// `Slot<Y, S>`, so it can be read through a slot's address before the types are known.
-/// Written once, before the poll the slot is made for, and never during it: so any thread
-/// may read it while the slot is alive.
+/// Written once, before the poll the slot is made for, and never during it (but for
+/// `fault`, which only the resuming thread touches): so any thread may read the rest while
+/// the slot is alive.
 #[repr(C)]
 struct Header {
     token: Token,
@@ -137,6 +138,21 @@ struct Header {
     /// pushes the nodes its body registers, rather than as the outermost generator, whose
     /// body's first node starts a stack of its own.
     as_delegate: bool,
+    /// A [`Fault`] code a yield point of another generator left here instead of calling
+    /// out to panic; zero if none. The driver reports it once the poll returns.
+    fault: Cell<u8>,
+}
+
+/// A misuse found by a yield point that is reported by the driver, after the poll, rather
+/// than where it was found: a yield point that calls nothing keeps a body small enough to
+/// inline into its driver, which is most of a resume's speed (see BENCHMARKS.md, W3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Fault {
+    /// A yield handle of another generator, used in this one's body.
+    OtherGenerator = 1,
+    /// A `yield_` future polled again after it completed.
+    PolledAfterCompletion = 2,
 }
 
 /// What a [`Slot`] records of the generator it is made for, besides its token.
@@ -190,6 +206,7 @@ impl<Y, S> Slot<Y, S> {
                 outer: resume.outer.map_or(ptr::null(), ptr::from_ref),
                 body: (start, start + resume.body.1),
                 as_delegate: resume.as_delegate,
+                fault: Cell::new(0),
             },
             sent: Cell::new(sent),
             out: Cell::new(Out::Empty),
@@ -238,6 +255,16 @@ impl<Y, S> Slot<Y, S> {
     /// Where a registration lives until the driver takes it.
     pub(super) fn out_cell(&self) -> &Cell<Out<Y, S>> {
         &self.out
+    }
+
+    /// The misuse a yield point recorded during the poll, if any.
+    #[inline(always)]
+    pub(crate) fn fault(&self) -> Option<Fault> {
+        match self.header.fault.get() {
+            0 => None,
+            1 => Some(Fault::OtherGenerator),
+            _ => Some(Fault::PolledAfterCompletion),
+        }
     }
 
     /// Whether `len` bytes at `at` lie inside the generator's pinned body.
@@ -325,8 +352,12 @@ pub(crate) enum Misuse {
     /// The waker is a generator's, but the poll runs on a thread other than the one
     /// resuming that generator.
     OtherThread,
-    /// The waker is another generator's.
-    OtherGenerator,
+    /// The waker is another generator's (or the yield point's generator has finished with
+    /// it): recorded in that generator's slot for its driver to report, as
+    /// [`Fault`], so the yield point only returns `Pending`.
+    Recorded,
+    /// As `Recorded`, a second time in one poll.
+    RecordedTwice,
 }
 
 /// Finds the slot of the generator whose token is `token`, if `cx` is that generator's
@@ -359,7 +390,22 @@ pub(crate) fn slot_in<'cx, Y, S>(
         return Err(Misuse::OtherThread);
     }
     if found != token {
-        return Err(Misuse::OtherGenerator);
+        // SAFETY: as above, a live slot's header, and this is its resuming thread, the only
+        // one that touches `fault`.
+        let fault = unsafe { &(*data.cast::<Header>()).fault };
+        // A second misuse in the same poll would mean the body goes on polling yield
+        // points that never pause it (a `select` in a loop, say): that one panics where
+        // it is, so that nothing spins.
+        if fault.get() != 0 {
+            return Err(Misuse::RecordedTwice);
+        }
+        let code = if token == Token::SPENT {
+            Fault::PolledAfterCompletion
+        } else {
+            Fault::OtherGenerator
+        };
+        fault.set(code as u8);
+        return Err(Misuse::Recorded);
     }
     // SAFETY: as above the slot is alive for `'cx`. Tokens are unique per generator and a
     // generator's slot and `Co` share their `Y` and `S` (see the module docs), so equal
