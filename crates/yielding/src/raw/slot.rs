@@ -50,36 +50,48 @@ impl Token {
     /// With `std`, each thread takes a block of tokens at a time and hands them out from a
     /// thread-local counter: one locked add per block instead of one per generator, which
     /// is most of a generator's creation cost after the allocation. Blocks never overlap,
-    /// so tokens stay unique across threads.
+    /// so tokens stay unique across threads. Blocks are aligned to their size, so the
+    /// counter alone says when its block is used up: one thread-local load and one store
+    /// per generator.
     #[inline]
     pub(crate) fn fresh() -> Token {
         #[cfg(feature = "std")]
         {
             use core::cell::Cell;
             std::thread_local! {
-                static RANGE: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+                // The next token of this thread's block; a multiple of BLOCK (0 at first)
+                // when the block is used up.
+                static NEXT: Cell<u64> = const { Cell::new(0) };
             }
-            // A thread being torn down has no thread-locals left; it takes tokens one at a
-            // time.
-            if let Ok(token) = RANGE.try_with(|range| {
-                let (mut next, mut end) = range.get();
-                if next == end {
-                    next = Self::take(BLOCK);
-                    end = next + BLOCK;
+            // A thread being torn down has no thread-locals left; it takes a block per
+            // token.
+            if let Ok(token) = NEXT.try_with(|next| {
+                let mut token = next.get();
+                if token % BLOCK == 0 {
+                    token = Self::take_block();
                 }
-                range.set((next + 1, end));
-                Token(next)
+                next.set(token + 1);
+                Token(token)
             }) {
                 return token;
             }
+            Token(Self::take_block())
         }
-        Token(Self::take(1))
+        // Without thread-locals, one locked add per generator.
+        #[cfg(not(feature = "std"))]
+        {
+            static NEXT: AtomicU64 = AtomicU64::new(1);
+            Token(NEXT.fetch_add(1, Ordering::Relaxed))
+        }
     }
 
-    /// The first of `count` tokens no one else has.
-    fn take(count: u64) -> u64 {
-        static NEXT: AtomicU64 = AtomicU64::new(1);
-        NEXT.fetch_add(count, Ordering::Relaxed)
+    /// The first token of a block of BLOCK tokens no one else has. The first block is
+    /// skipped, so no token is `SPENT`.
+    #[cfg(feature = "std")]
+    #[cold]
+    fn take_block() -> u64 {
+        static NEXT_BLOCK: AtomicU64 = AtomicU64::new(BLOCK);
+        NEXT_BLOCK.fetch_add(BLOCK, Ordering::Relaxed)
     }
 }
 
