@@ -16,8 +16,10 @@ use crate::{Gen, GeneratorState, NextArg};
 /// [`yield_`](Co::yield_).
 ///
 /// `Y` is the type of the values it yields, `S` the type of the values the caller sends
-/// back (`()` for a plain iterator). A `Co` works only inside the body it was given to;
-/// see [Misuse](crate#misuse) for what happens elsewhere.
+/// back (`()` for a plain iterator). A `Co` works only inside the body it was given to,
+/// on the thread resuming its generator; see [Misuse](crate#misuse) for what happens
+/// elsewhere. It is `Send` and `Sync` with the `std` feature, whose thread check makes
+/// lending it safe, and neither without (see [Threads](crate#threads)).
 ///
 /// ```
 /// use yielding::{Co, Gen};
