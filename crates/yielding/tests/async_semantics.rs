@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll, Waker};
 
 use futures::StreamExt;
 use futures::executor::block_on;
@@ -18,6 +18,9 @@ fn assert_fused<S: futures::stream::FusedStream>(stream: &S) -> bool {
 #[path = "support/log.rs"]
 mod log;
 use log::{Finally, Log};
+#[path = "support/panics.rs"]
+mod panics;
+use panics::CountingWaker;
 
 /// A future that is pending the first time, waking its task at once: a real `Pending`.
 struct YieldNow(bool);
@@ -214,15 +217,6 @@ fn aclose_of_a_suspended_generator_runs_cleanup() {
 fn a_real_pending_goes_back_with_the_callers_waker() {
     // The body awaits a future that is pending until woken; the generator must return
     // Pending (not spin), and the future must hold the caller's waker.
-    struct CountingWaker(AtomicUsize);
-    impl Wake for CountingWaker {
-        fn wake(self: Arc<Self>) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-        fn wake_by_ref(self: &Arc<Self>) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-    }
     let (tx, rx) = futures::channel::oneshot::channel::<i32>();
     let mut g = AsyncGen::new(|co| async move {
         let value = rx.await.unwrap();

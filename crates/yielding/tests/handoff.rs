@@ -7,27 +7,18 @@
 
 use std::cell::{Cell, RefCell};
 use std::future::{Future, poll_fn};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::{Pin, pin};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll, Waker};
 
 use futures::executor::block_on;
 use yielding::{AsyncGen, Co, Gen, GeneratorState};
 
-/// The panic message of `f`, which must panic.
-fn panic_message(f: impl FnOnce()) -> String {
-    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
-    match payload.downcast::<String>() {
-        Ok(message) => *message,
-        Err(payload) => payload
-            .downcast_ref::<&str>()
-            .expect("a string panic payload")
-            .to_string(),
-    }
-}
+#[path = "support/panics.rs"]
+mod panics;
+use panics::{CountingWaker, panic_message};
 
 /// Polls `future` once, on a scoped thread, with `waker` (the body's), and returns the
 /// panic message that poll must end in.
@@ -186,18 +177,6 @@ fn an_async_generators_yield_polled_on_another_thread_panics_there() {
         "{}",
         message.borrow()
     );
-}
-
-/// A waker that counts its wakes, from any thread.
-struct CountingWaker(AtomicUsize);
-
-impl Wake for CountingWaker {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
 }
 
 #[test]

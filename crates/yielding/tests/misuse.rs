@@ -3,24 +3,15 @@
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::{Pin, pin};
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use yielding::{Co, Gen, GeneratorState, SharedGen};
 
-/// The panic message of `f`, which must panic.
-fn panic_message(f: impl FnOnce()) -> String {
-    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
-    match payload.downcast::<String>() {
-        Ok(message) => *message,
-        Err(payload) => payload
-            .downcast_ref::<&str>()
-            .expect("a string panic payload")
-            .to_string(),
-    }
-}
+#[path = "support/panics.rs"]
+mod panics;
+use panics::panic_message;
 
 /// A future that is pending once, as a timer or a channel would be.
 struct PendingOnce(bool);
