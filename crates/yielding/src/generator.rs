@@ -398,7 +398,7 @@ where
             let Some(body) = self.body.as_mut().as_pin_mut() else {
                 return BodyStep::Closed;
             };
-            let body_ref: *const F = &*body;
+            let (body, body_ref) = slot::with_address(body);
             let resume = Resume {
                 outer,
                 body: (body_ref.cast(), core::mem::size_of::<F>()),

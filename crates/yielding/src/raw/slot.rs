@@ -336,6 +336,24 @@ fn wake_outer(data: *const ()) {
 
 fn ignore_data(_: *const ()) {}
 
+/// The address of a pinned body, for the range a `yield_from` node must lie in (see
+/// `raw::delegation`), and the pin to poll it through.
+///
+/// Taking it with `&*body` would retag the whole body as shared, read-only, and so
+/// invalidate the mutable borrows an `async` block holds into itself across an `.await`
+/// (Miri reports it, under Stacked and Tree Borrows alike). A mutable reference to a body
+/// that is `!Unpin`, as every `async` block is, is not retagged; the address is taken from
+/// it as a raw pointer, and the pin handed back is a reborrow of that same pointer.
+#[inline(always)]
+pub(crate) fn with_address<F>(body: Pin<&mut F>) -> (Pin<&mut F>, *const F) {
+    // SAFETY: nothing is moved out of the pinned body: the pointer only gives its address,
+    // and the `Pin` rebuilt from it points to the same place, which stays pinned.
+    unsafe {
+        let raw = ptr::from_mut(body.get_unchecked_mut());
+        (Pin::new_unchecked(&mut *raw), raw.cast_const())
+    }
+}
+
 /// Polls `body` once with a waker that carries `slot`'s address.
 #[inline(always)]
 pub(crate) fn poll_with_slot<F: Future, Y, S>(
