@@ -8,19 +8,27 @@
 //! the body wake that task. Nothing is allocated and nothing is shared between threads, which is what makes a resume as cheap as a hand-written `Iterator::next`
 //! (a shared `Rc<Cell<_>>` slot measured 3.6× slower; see DESIGN.md).
 //!
-//! Soundness rests on three checks, all made in [`slot_in`]:
+//! Soundness rests on four checks, all made in [`slot_in`]:
 //! 1. The waker's vtable is [`SLOT_VTABLE`], a private static: only [`poll_with_slot`]
 //!    builds such a waker, and only for the duration of one poll. Cloning it produces the
 //!    waker of the task driving an async generator, or a no-op waker for a synchronous
 //!    one, so no waker carrying a slot address outlives the poll.
-//! 2. The slot's [`Token`] equals the token of the `Co` handle doing the lookup. Tokens
-//!    come from a global counter, so they are unique per generator, forever.
-//! 3. A generator's slot is always a `Slot<Y, S>` of the same `Y` and `S` as the `Co<Y, S>`
+//! 2. The poll runs on the thread running the resume ([`current_thread`], recorded in the
+//!    slot's header). The waker and the yield handle are `Sync`, so a body can lend both to
+//!    a scoped thread; the slot's `Cell`s are only ever touched by the resuming thread.
+//!    Without `std` this check does not exist, and `Co` and `Yield` are `!Send + !Sync`
+//!    instead, so no yield point can reach another thread.
+//! 3. The slot's [`Token`] equals the token of the `Co` handle doing the lookup. Tokens
+//!    are unique per generator, forever.
+//! 4. A generator's slot is always a `Slot<Y, S>` of the same `Y` and `S` as the `Co<Y, S>`
 //!    handed to its body: both are created together, in `Gen`'s constructors, with the one
 //!    token. Equal tokens therefore imply equal types.
 //!
-//! Any other case (a foreign executor's waker, another generator's slot) is a panic with a
-//! message that names the misuse, never a read through a wrong pointer.
+//! A foreign executor's waker, or another thread, is a panic with a message that names
+//! the misuse, never a read through a wrong pointer. Another generator's slot (on this
+//! thread) gets a [`Fault`] code in its header, which its driver reports after the poll:
+//! that way no yield point calls out on its hot path, which is what lets a whole resume
+//! inline (BENCHMARKS.md, "Engine v2").
 
 use core::cell::Cell;
 use core::future::Future;
