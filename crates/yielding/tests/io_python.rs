@@ -60,6 +60,7 @@ fn temp_file(name: &str, content: &[u8]) -> temp_file::TempFile {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "opens a real file: Miri isolates the file system")]
 fn empty_file_yields_nothing() {
     // Python: list(open('empty')) == []
     assert_eq!(python_open(b""), Vec::<String>::new());
@@ -180,6 +181,7 @@ fn utf8_is_decoded() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "opens a real file: Miri isolates the file system")]
 fn invalid_utf8_is_an_error_naming_path_line_and_offset_and_reading_goes_on() {
     // Python: for line in open(f) on b"a\nb\xffc\nd\n" raises
     //   UnicodeDecodeError: 'utf-8' codec can't decode byte 0xff in position 3
@@ -243,6 +245,7 @@ fn lossy_replaces_invalid_utf8() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "opens a real file: Miri isolates the file system")]
 fn over_long_line_is_an_error_naming_the_line_then_reading_goes_on() {
     // Python has no limit: for line in open(f) reads a line of any length whole into
     // memory (a 10 GB file without a newline is a 10 GB string, or a MemoryError). Here a

@@ -527,7 +527,23 @@ fn check(program: Rc<Program>, script: Vec<Op>) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// proptest's defaults; under Miri (`.ci/run`), a few cases, and no regression file: Miri
+/// isolates the test from the file system, where proptest would look for it.
+fn config() -> ProptestConfig {
+    if cfg!(miri) {
+        ProptestConfig {
+            cases: 4,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        }
+    } else {
+        ProptestConfig::default()
+    }
+}
+
 proptest! {
+    #![proptest_config(config())]
+
     #[test]
     fn generator_matches_the_reference_model(
         program in program(),
