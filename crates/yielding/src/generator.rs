@@ -411,47 +411,49 @@ where
             let polled = slot::poll_with_slot(body, &slot);
             // A sent value no `yield_` took is lost, unless it carries nothing (`()`).
             let lost_sent = slot.sent.take().is_some() && carries_information::<S>();
-            // A yield point's misuse, recorded rather than reported where it was found.
-            let misplaced = slot.fault();
-            let fault = match polled {
-                _ if misplaced.is_some() => Fault::Misplaced(misplaced),
-                Poll::Pending => match slot.take_out() {
-                    Out::Yielded(item) if !lost_sent => {
-                        self.state = GeneratorState::Suspended;
-                        return BodyStep::Yielded(item);
-                    }
-                    // Only a delegate's body registers `yield_from`s with its driver (an
-                    // outermost body's start their stacks themselves; see
-                    // `raw::delegation`): accepted, the node goes up to be pushed on the
-                    // stack; refused, it is marked for the nested fallback and the body is
-                    // polled again to run it.
-                    Out::Delegated(registration) if AS_DELEGATE && !lost_sent => {
-                        if let Some(accepted) = registration.accept(body_ref) {
+            let fault = if let Some(misplaced) = slot.fault() {
+                // A yield point's misuse, recorded rather than reported where it was found.
+                Fault::Misplaced(misplaced)
+            } else {
+                match polled {
+                    Poll::Pending => match slot.take_out() {
+                        Out::Yielded(item) if !lost_sent => {
                             self.state = GeneratorState::Suspended;
-                            return BodyStep::Delegated(accepted);
+                            return BodyStep::Yielded(item);
                         }
-                        continue;
-                    }
-                    // Waiting on a real future, which has the task's waker: this resume
-                    // goes on at the next poll.
-                    Out::Empty if outer.is_some() && !lost_sent => {
-                        self.state = GeneratorState::Running;
-                        return BodyStep::Waiting;
-                    }
-                    Out::Empty if !lost_sent => Fault::AwaitedForeignFuture,
-                    // (An outermost body's slot never holds a registration.)
-                    _ => Fault::SentValueUnread,
-                },
-                Poll::Ready(returned) => match slot.take_out() {
-                    // A registration left in the slot belongs to a `yield_from` future the
-                    // body leaked (its node is outside the body); dropping it detaches it.
-                    Out::Empty | Out::Delegated(_) if !lost_sent => {
-                        self.body.set(None);
-                        return BodyStep::Returned(returned);
-                    }
-                    Out::Yielded(_) => Fault::YieldedValueLost,
-                    _ => Fault::SentValueUnread,
-                },
+                        // Only a delegate's body registers `yield_from`s with its driver (an
+                        // outermost body's start their stacks themselves; see
+                        // `raw::delegation`): accepted, the node goes up to be pushed on the
+                        // stack; refused, it is marked for the nested fallback and the body is
+                        // polled again to run it.
+                        Out::Delegated(registration) if AS_DELEGATE && !lost_sent => {
+                            if let Some(accepted) = registration.accept(body_ref) {
+                                self.state = GeneratorState::Suspended;
+                                return BodyStep::Delegated(accepted);
+                            }
+                            continue;
+                        }
+                        // Waiting on a real future, which has the task's waker: this resume
+                        // goes on at the next poll.
+                        Out::Empty if outer.is_some() && !lost_sent => {
+                            self.state = GeneratorState::Running;
+                            return BodyStep::Waiting;
+                        }
+                        Out::Empty if !lost_sent => Fault::AwaitedForeignFuture,
+                        // (An outermost body's slot never holds a registration.)
+                        _ => Fault::SentValueUnread,
+                    },
+                    Poll::Ready(returned) => match slot.take_out() {
+                        // A registration left in the slot belongs to a `yield_from` future the
+                        // body leaked (its node is outside the body); dropping it detaches it.
+                        Out::Empty | Out::Delegated(_) if !lost_sent => {
+                            self.body.set(None);
+                            return BodyStep::Returned(returned);
+                        }
+                        Out::Yielded(_) => Fault::YieldedValueLost,
+                        _ => Fault::SentValueUnread,
+                    },
+                }
             };
             self.body.set(None);
             resume_failed(fault)
@@ -595,7 +597,7 @@ fn send_before_start() -> ! {
 /// A misuse a resume revealed, reported by [`resume_failed`] once the body is dropped.
 #[derive(Clone, Copy, Debug)]
 enum Fault {
-    Misplaced(Option<slot::Fault>),
+    Misplaced(slot::Fault),
     AwaitedForeignFuture,
     SentValueUnread,
     YieldedValueLost,
@@ -614,11 +616,11 @@ const fn carries_information<T>() -> bool {
 #[track_caller]
 fn resume_failed(fault: Fault) -> ! {
     match fault {
-        Fault::Misplaced(Some(slot::Fault::OtherGenerator) | None) => panic!(
+        Fault::Misplaced(slot::Fault::OtherGenerator) => panic!(
             "yielding: a yield handle was used inside a generator other than its own; each \
              `Co` works only in the body it was given to. The generator is now closed."
         ),
-        Fault::Misplaced(Some(slot::Fault::PolledAfterCompletion)) => panic!(
+        Fault::Misplaced(slot::Fault::PolledAfterCompletion) => panic!(
             "yielding: a `yield_` future was polled after it completed. The generator is now \
              closed."
         ),

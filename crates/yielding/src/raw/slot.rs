@@ -158,21 +158,20 @@ struct Header {
     /// pushes the nodes its body registers, rather than as the outermost generator, whose
     /// body's first node starts a stack of its own.
     as_delegate: bool,
-    /// A [`Fault`] code a yield point of another generator left here instead of calling
-    /// out to panic; zero if none. The driver reports it once the poll returns.
-    fault: Cell<u8>,
+    /// The [`Fault`] a yield point of another generator left here instead of calling out
+    /// to panic. The driver reports it once the poll returns.
+    fault: Cell<Option<Fault>>,
 }
 
 /// A misuse found by a yield point that is reported by the driver, after the poll, rather
 /// than where it was found: a yield point that calls nothing keeps a body small enough to
 /// inline into its driver, which is most of a resume's speed (see BENCHMARKS.md, W3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
 pub(crate) enum Fault {
     /// A yield handle of another generator, used in this one's body.
-    OtherGenerator = 1,
+    OtherGenerator,
     /// A `yield_` future polled again after it completed.
-    PolledAfterCompletion = 2,
+    PolledAfterCompletion,
 }
 
 /// What a [`Slot`] records of the generator it is made for, besides its token.
@@ -226,7 +225,7 @@ impl<Y, S> Slot<Y, S> {
                 outer: resume.outer.map_or(ptr::null(), ptr::from_ref),
                 body: (start, start + resume.body.1),
                 as_delegate: resume.as_delegate,
-                fault: Cell::new(0),
+                fault: Cell::new(None),
             },
             sent: Cell::new(sent),
             out: Cell::new(Out::Empty),
@@ -280,11 +279,7 @@ impl<Y, S> Slot<Y, S> {
     /// The misuse a yield point recorded during the poll, if any.
     #[inline(always)]
     pub(crate) fn fault(&self) -> Option<Fault> {
-        match self.header.fault.get() {
-            0 => None,
-            1 => Some(Fault::OtherGenerator),
-            _ => Some(Fault::PolledAfterCompletion),
-        }
+        self.header.fault.get()
     }
 
     /// Whether `len` bytes at `at` lie inside the generator's pinned body.
@@ -434,7 +429,7 @@ pub(crate) fn slot_in<'cx, Y, S>(
         // A second misuse in the same poll would mean the body goes on polling yield
         // points that never pause it (a `select` in a loop, say): that one panics where
         // it is, so that nothing spins.
-        if fault.get() != 0 {
+        if fault.get().is_some() {
             return Err(Misuse::RecordedTwice);
         }
         let code = if token == Token::SPENT {
@@ -442,7 +437,7 @@ pub(crate) fn slot_in<'cx, Y, S>(
         } else {
             Fault::OtherGenerator
         };
-        fault.set(code as u8);
+        fault.set(Some(code));
         return Err(Misuse::Recorded);
     }
     // SAFETY: as above the slot is alive for `'cx`. Tokens are unique per generator and a
