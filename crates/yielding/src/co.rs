@@ -8,7 +8,7 @@ use core::ops::DerefMut;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use crate::raw::delegation::{Delegate, Delegation, Failure};
+use crate::raw::delegation::{Delegate, Delegation, Failure, Registration};
 use crate::raw::slot::{self, Misuse, Token};
 use crate::{Gen, GeneratorState, NextArg};
 
@@ -366,7 +366,7 @@ impl<Y, S> Future for Yield<Y, S> {
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<S> {
         let this = self.get_mut();
-        let failure = match slot::slot_in::<Y, S>(cx, this.token) {
+        let failure = match slot::slot_in::<Y, S, Registration<Y, S>>(cx, this.token) {
             Ok(slot) => match this.value.take() {
                 Some(value) => match slot.put_yield(value) {
                     Ok(()) => return Poll::Pending,

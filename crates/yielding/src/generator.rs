@@ -404,7 +404,7 @@ where
                 body: (body_ref.cast(), core::mem::size_of::<F>()),
                 as_delegate: AS_DELEGATE,
             };
-            let slot = Slot::new(self.token, sent.take(), resume);
+            let slot: Slot<Y, S> = Slot::new(self.token, sent.take(), resume);
             // Closed while the body runs: if it panics, the unwinding drops the locals it
             // held, and it must never be polled again. Cheaper than an unwind guard.
             self.state = GeneratorState::Closed;
@@ -596,25 +596,29 @@ fn send_before_start() -> ! {
 
 /// A misuse a resume revealed, reported by [`resume_failed`] once the body is dropped.
 #[derive(Clone, Copy, Debug)]
-enum Fault {
+pub(crate) enum Fault {
     Misplaced(slot::Fault),
     AwaitedForeignFuture,
     SentValueUnread,
     YieldedValueLost,
+    /// (`Recursive`) A call's return value, handed to its caller's frame, was not read.
+    ReturnValueUnread,
+    /// (`Recursive`) A frame returned while asking for a call.
+    CallAbandoned,
 }
 
 /// Whether losing a value of type `T` would lose anything: `()` and other drop-free
 /// zero-sized values carry nothing, so a `next()` whose value no `yield_` took is not an
 /// error (a `select!` that abandons a paused `yield_` in an async generator, say).
 #[inline(always)]
-const fn carries_information<T>() -> bool {
+pub(crate) const fn carries_information<T>() -> bool {
     core::mem::size_of::<T>() != 0 || core::mem::needs_drop::<T>()
 }
 
 #[cold]
 #[inline(never)]
 #[track_caller]
-fn resume_failed(fault: Fault) -> ! {
+pub(crate) fn resume_failed(fault: Fault) -> ! {
     match fault {
         Fault::Misplaced(slot::Fault::OtherGenerator) => panic!(
             "yielding: a yield handle was used inside a generator other than its own; each \
@@ -641,6 +645,15 @@ fn resume_failed(fault: Fault) -> ! {
              generator paused there (by select, say), and the body returned. The generator \
              is now closed. To race a yield against something else, poll the other thing \
              first (a `biased` select with the yield last)."
+        ),
+        Fault::ReturnValueUnread => panic!(
+            "yielding: a recursive call's return value was never read: its `recurse` future \
+             was dropped before it completed (by select, say). The generator is now closed."
+        ),
+        Fault::CallAbandoned => panic!(
+            "yielding: a frame of a recursive generator returned while a `recurse` future it \
+             had polled was still waiting for its call to run (the future was dropped before \
+             the frame paused there). The generator is now closed."
         ),
     }
 }

@@ -342,6 +342,7 @@ mod next_arg;
 pub mod pipeline;
 #[allow(unsafe_code)]
 mod raw;
+mod recursive;
 mod shared;
 mod state;
 mod unplaced;
@@ -350,6 +351,7 @@ pub use async_generator::AsyncGen;
 pub use co::{Co, Yield};
 pub use generator::Gen;
 pub use next_arg::NextArg;
+pub use recursive::{Rec, RecYield, Recurse, Recursive, RecursiveFn};
 pub use shared::{AlreadyRunning, SharedGen};
 pub use state::{CoroutineState, GeneratorState};
 pub use unplaced::Unplaced;

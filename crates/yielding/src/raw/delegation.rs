@@ -90,7 +90,7 @@ enum Stage<Y, S> {
     Idle,
     /// In the slot of the poll in progress, whose `out` cell this points to, on the
     /// thread this identifies (see `slot::current_thread`).
-    Registered(NonNull<Cell<Out<Y, S>>>, usize),
+    Registered(NonNull<Cell<Out<Y, Registration<Y, S>>>>, usize),
     /// The bottom of a stack: polling it resumes the top delegate ([`run_from`]).
     Bottom,
     /// On a stack above the bottom: its delegate is resumed directly; the node itself is
@@ -189,7 +189,7 @@ impl<'d, Y, S> Delegation<'d, Y, S> {
             Stage::Stacked | Stage::Detached => return Poll::Ready(Err(Failure::Detached)),
             Stage::Idle | Stage::Bottom | Stage::Nested => {}
         }
-        let slot = match slot::slot_in::<Y, S>(cx, node.token) {
+        let slot = match slot::slot_in::<Y, S, Registration<Y, S>>(cx, node.token) {
             Ok(slot) => slot,
             // Left in the slot for its driver to report after this poll.
             Err(Misuse::Recorded) => return Poll::Pending,

@@ -11,6 +11,7 @@
 //!   each one again.
 
 pub(crate) mod delegation;
+pub(crate) mod frames;
 pub(crate) mod slot;
 #[cfg(feature = "io")]
 pub(crate) mod text;

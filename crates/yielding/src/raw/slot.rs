@@ -20,9 +20,11 @@
 //!    instead, so no yield point can reach another thread.
 //! 3. The slot's [`Token`] equals the token of the `Co` handle doing the lookup. Tokens
 //!    are unique per generator, forever.
-//! 4. A generator's slot is always a `Slot<Y, S>` of the same `Y` and `S` as the `Co<Y, S>`
-//!    handed to its body: both are created together, in `Gen`'s constructors, with the one
-//!    token. Equal tokens therefore imply equal types.
+//! 4. A generator's slot is always a `Slot<Y, S, D>` of the same types as the yield
+//!    handle its body holds: a `Gen`'s slots are `Slot<Y, S, Registration<Y, S>>` and its
+//!    `Co<Y, S>` is created with its token in `Gen`'s constructors; a `Recursive`'s slots are
+//!    `Slot<Y, R, A>` and every frame's `Rec<Y, A, R>` is created by its driver with its
+//!    token. No token serves two generators, so equal tokens imply equal types.
 //!
 //! A foreign executor's waker, or another thread, is a panic with a message that names
 //! the misuse, never a read through a wrong pointer. Another generator's slot (on this
@@ -186,13 +188,16 @@ pub(crate) struct Resume<'a> {
 }
 
 /// What a body left in its slot when its poll returned.
-pub(crate) enum Out<Y, S> {
+pub(crate) enum Out<Y, D> {
     /// Nothing: the body finished, or (async) waits on a real future.
     Empty,
     /// The value of a `yield_`.
     Yielded(Y),
-    /// A `yield_from` asking the driver to resume its delegate directly from now on.
-    Delegated(Registration<Y, S>),
+    /// A request to run something else before this body goes on: for a `Gen`, a
+    /// `yield_from` asking the driver to resume its delegate directly from now on (a
+    /// [`Registration`]); for a `Recursive`, the argument of a recursive call, for which the
+    /// driver pushes a new frame.
+    Delegated(D),
 }
 
 /// The per-resume slot: the value sent in, and what the body gives back.
@@ -204,14 +209,17 @@ pub(crate) enum Out<Y, S> {
 /// in `out` the same way. The driver checks the rest once per resume: something was yielded
 /// or delegated, or (only in an async generator) the body is waiting on a real future; the
 /// sent value was taken; and nothing yielded is left behind when the body returns.
+///
+/// `S` is what the driver hands back in (a `Gen`'s sent value; a `Recursive`'s return value
+/// of a finished call) and `D` what a body may ask of it besides a yield (see [`Out`]).
 #[repr(C)]
-pub(crate) struct Slot<Y, S> {
+pub(crate) struct Slot<Y, S, D = Registration<Y, S>> {
     header: Header,
     pub(crate) sent: Cell<Option<S>>,
-    out: Cell<Out<Y, S>>,
+    out: Cell<Out<Y, D>>,
 }
 
-impl<Y, S> Slot<Y, S> {
+impl<Y, S, D> Slot<Y, S, D> {
     /// A slot for one resume on this thread. `outer` is the waker of the task polling an
     /// async generator, which must outlive the slot (it does: both live for one poll);
     /// `None` for a synchronous generator, whose body has no task to wake.
@@ -248,7 +256,7 @@ impl<Y, S> Slot<Y, S> {
     /// Puts `out` in the slot; if something was already there, the slot keeps that and
     /// `out` comes back.
     #[inline(always)]
-    pub(super) fn put(&self, out: Out<Y, S>) -> Result<(), Out<Y, S>> {
+    pub(crate) fn put(&self, out: Out<Y, D>) -> Result<(), Out<Y, D>> {
         if self.is_occupied() {
             return Err(out);
         }
@@ -258,7 +266,7 @@ impl<Y, S> Slot<Y, S> {
 
     /// Whether something was yielded or delegated in this resume already.
     #[inline(always)]
-    pub(super) fn is_occupied(&self) -> bool {
+    pub(crate) fn is_occupied(&self) -> bool {
         // SAFETY: a plain read of the cell's discriminant. `Slot` is `!Sync` and only the
         // resuming thread reaches it (see `slot_in`), no reference into the cell exists
         // (`Cell` never gives one out), and nothing else runs during this read.
@@ -267,12 +275,12 @@ impl<Y, S> Slot<Y, S> {
 
     /// What the body left: the driver takes it once, right after the poll.
     #[inline(always)]
-    pub(crate) fn take_out(&self) -> Out<Y, S> {
+    pub(crate) fn take_out(&self) -> Out<Y, D> {
         self.out.replace(Out::Empty)
     }
 
     /// Where a registration lives until the driver takes it.
-    pub(super) fn out_cell(&self) -> &Cell<Out<Y, S>> {
+    pub(super) fn out_cell(&self) -> &Cell<Out<Y, D>> {
         &self.out
     }
 
@@ -359,9 +367,9 @@ pub(crate) fn with_address<F>(body: Pin<&mut F>) -> (Pin<&mut F>, *const F) {
 
 /// Polls `body` once with a waker that carries `slot`'s address.
 #[inline(always)]
-pub(crate) fn poll_with_slot<F: Future, Y, S>(
+pub(crate) fn poll_with_slot<F: Future, Y, S, D>(
     body: Pin<&mut F>,
-    slot: &Slot<Y, S>,
+    slot: &Slot<Y, S, D>,
 ) -> Poll<F::Output> {
     let raw = RawWaker::new(ptr::from_ref(slot).cast::<()>(), &SLOT_VTABLE);
     // SAFETY: `Waker::from_raw` requires the vtable functions to be thread-safe and to
@@ -400,10 +408,10 @@ pub(crate) enum Misuse {
 /// body is inlined into its driver, they fold away. Nothing here takes the address of
 /// `cx` or of the slot out of line, which would keep the slot in memory.
 #[inline(always)]
-pub(crate) fn slot_in<'cx, Y, S>(
+pub(crate) fn slot_in<'cx, Y, S, D>(
     cx: &'cx Context<'_>,
     token: Token,
-) -> Result<&'cx Slot<Y, S>, Misuse> {
+) -> Result<&'cx Slot<Y, S, D>, Misuse> {
     let waker = cx.waker();
     if !ptr::eq(waker.vtable(), &SLOT_VTABLE) {
         return Err(Misuse::ForeignWaker);
@@ -441,11 +449,11 @@ pub(crate) fn slot_in<'cx, Y, S>(
         return Err(Misuse::Recorded);
     }
     // SAFETY: as above the slot is alive for `'cx`. Tokens are unique per generator and a
-    // generator's slot and `Co` share their `Y` and `S` (see the module docs), so equal
-    // tokens mean this slot really is a `Slot<Y, S>`. And this is the thread running the
+    // generator's slots and yield handles share their `Y`, `S` and `D` (see the module
+    // docs), so equal tokens mean this slot really is a `Slot<Y, S, D>`. And this is the thread running the
     // resume, the only one that uses the slot's cells, through shared references, as the
     // driver does.
-    Ok(unsafe { &*data.cast::<Slot<Y, S>>() })
+    Ok(unsafe { &*data.cast::<Slot<Y, S, D>>() })
 }
 
 #[cfg(all(test, feature = "std"))]
