@@ -99,6 +99,8 @@ pub(crate) enum Imp {
     YieldingFnsPlaced,
     /// The same generator functions, iterated (each body boxed).
     YieldingFnsBoxed,
+    /// `Recursive`: one generator whose recursive calls are frames on its own stack.
+    YieldingRecursive,
     GenawaiterRc,
     GenawaiterStack,
     /// corosensei, each generator its own coroutine (nested ones re-yield).
@@ -130,6 +132,7 @@ impl Imp {
             Imp::YieldingMacro => "yielding macro",
             Imp::YieldingFnsPlaced => "yielding generator functions, placed",
             Imp::YieldingFnsBoxed => "yielding generator functions, boxed",
+            Imp::YieldingRecursive => "yielding Recursive",
             Imp::GenawaiterRc => "genawaiter rc",
             Imp::GenawaiterStack => "genawaiter stack",
             Imp::Corosensei => "corosensei",

@@ -909,6 +909,7 @@ fn colour(imp: Imp) -> plotters::style::RGBColor {
         Imp::YieldingMacro => RGBColor(44, 160, 44),
         Imp::YieldingFnsPlaced => RGBColor(0, 90, 160),
         Imp::YieldingFnsBoxed => RGBColor(120, 170, 220),
+        Imp::YieldingRecursive => RGBColor(0, 60, 110),
         Imp::GenawaiterRc => RGBColor(255, 127, 14),
         Imp::GenawaiterStack => RGBColor(255, 187, 120),
         Imp::Corosensei => RGBColor(214, 39, 40),

@@ -9,7 +9,7 @@ use std::future::Future;
 
 use corosensei::{Coroutine, Yielder};
 use generator::{Generator, Gn, Scope, done};
-use yielding::{Gen, generator};
+use yielding::{Gen, Rec, Recursive, generator};
 
 use super::baselines::{Tree, w5_hand as hand, walks};
 use super::measure::{Imp, Workload, row};
@@ -56,6 +56,23 @@ fn walk_macro<'a>(t: &'a Tree) -> Gen<u64, (), impl Future<Output = ()> + 'a> {
 #[inline(never)]
 fn macro_(n: u64) -> u64 {
     walks(n, walk_macro)
+}
+
+/// The same walk as one `Recursive` generator: each recursive call is a frame pushed on
+/// the generator's own stack, not a generator.
+async fn walk_frames<'a>(rec: Rec<u64, &'a Tree>, t: &'a Tree) {
+    if let Some(left) = &t.left {
+        rec.recurse(left).await;
+    }
+    rec.yield_(t.value).await;
+    if let Some(right) = &t.right {
+        rec.recurse(right).await;
+    }
+}
+
+#[inline(never)]
+fn recursive(n: u64) -> u64 {
+    walks(n, |t| Recursive::new(walk_frames, t))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -183,6 +200,11 @@ pub(crate) fn workload() -> Workload {
                 Imp::Hand,
                 "hand-written explicit-stack Iterator (`Vec<&Tree>`)",
                 hand,
+            ),
+            row(
+                Imp::YieldingRecursive,
+                "yielding `Recursive` + `rec.recurse` (a frame per call, no generator)",
+                recursive,
             ),
             row(
                 Imp::YieldingBoxed,

@@ -93,51 +93,19 @@ impl<T> Frames<T> {
         below + self.len
     }
 
-    /// The innermost frame, pinned where it lies.
-    ///
-    /// # Panics
-    /// If there is no frame (the driver never asks then).
+    /// The stack's top, to push, pop and resume frames through until the cursor is
+    /// dropped. The cursor keeps the top in its own fields, which the optimiser can hold
+    /// in registers across the frames' polls; through `&mut self` they would be reloaded
+    /// after every poll, since a frame's writes go through pointers the optimiser cannot
+    /// tell apart from `self`.
     #[inline(always)]
-    pub(crate) fn innermost(&mut self) -> Pin<&mut T> {
-        assert!(self.len != 0, "yielding: no frame to resume");
-        // SAFETY: the slot `len - 1` of the current chunk holds a live frame (see the
-        // module docs, "Initialisation"), which never moves until it is dropped
-        // ("Pinning"). The borrow of `self` keeps every other access out while the pin
-        // lives.
-        unsafe { Pin::new_unchecked(&mut *self.base.as_ptr().add(self.len - 1)) }
-    }
-
-    /// Pushes `frame` as the new innermost frame.
-    #[inline(always)]
-    pub(crate) fn push(&mut self, frame: T) {
-        if self.len == self.cap {
-            self.next_chunk();
+    pub(crate) fn cursor(&mut self) -> Cursor<'_, T> {
+        Cursor {
+            base: self.base,
+            len: self.len,
+            cap: self.cap,
+            frames: self,
         }
-        // SAFETY: `len < cap`, so slot `len` of the current chunk is inside its allocation
-        // and holds no frame; writing it moves nothing that is pinned.
-        unsafe { self.base.as_ptr().add(self.len).write(frame) };
-        self.len += 1;
-    }
-
-    /// Drops the innermost frame.
-    ///
-    /// # Panics
-    /// If there is no frame (the driver never asks then); and whatever the frame's
-    /// destructor panics with, after the frame is no longer counted.
-    #[inline(always)]
-    pub(crate) fn pop(&mut self) {
-        assert!(self.len != 0, "yielding: no frame to drop");
-        self.len -= 1;
-        // SAFETY: slot `len` (before the decrement, `len - 1`) held the innermost live
-        // frame; it is no longer counted, so it is dropped exactly once, here, where it
-        // was written.
-        let frame = unsafe { self.base.as_ptr().add(self.len) };
-        if self.len == 0 && self.current > 0 {
-            self.previous_chunk();
-        }
-        // SAFETY: see above; `previous_chunk` freed no chunk holding this frame (it keeps
-        // the chunk it leaves as the spare).
-        unsafe { ptr::drop_in_place(frame) };
     }
 
     /// Drops every frame, innermost first, and frees the chunks.
@@ -152,7 +120,7 @@ impl<T> Frames<T> {
         }
         while !self.is_empty() {
             let rest = Rest(self);
-            rest.0.pop();
+            rest.0.cursor().pop();
             core::mem::forget(rest);
         }
         self.free_chunks();
@@ -201,6 +169,84 @@ impl<T> Frames<T> {
             unsafe { free(chunk, cap) };
         }
         (self.base, self.len, self.cap, self.current) = (NonNull::dangling(), 0, 0, 0);
+    }
+}
+
+/// The top of a [`Frames`] stack, cached while the driver runs frames (see
+/// [`Frames::cursor`]); written back when the cursor is dropped, unwinding included.
+pub(crate) struct Cursor<'a, T> {
+    /// The current chunk (mirrors `Frames::base`, which only the slow paths change).
+    base: NonNull<T>,
+    /// How many frames the current chunk holds; `Frames::len` is stale until the drop.
+    len: usize,
+    /// The current chunk's capacity (mirrors `Frames::cap`).
+    cap: usize,
+    frames: &'a mut Frames<T>,
+}
+
+impl<T> Cursor<'_, T> {
+    /// Whether there is no frame.
+    #[inline(always)]
+    pub(crate) fn is_empty(&self) -> bool {
+        // Only the first chunk may be current while empty (see `pop`).
+        self.len == 0
+    }
+
+    /// The innermost frame, pinned where it lies.
+    ///
+    /// # Panics
+    /// If there is no frame (the driver never asks then).
+    #[inline(always)]
+    pub(crate) fn innermost(&mut self) -> Pin<&mut T> {
+        assert!(self.len != 0, "yielding: no frame to resume");
+        // SAFETY: the slot `len - 1` of the current chunk holds a live frame (see the
+        // module docs, "Initialisation"), which never moves until it is dropped
+        // ("Pinning"). The borrow of the cursor, which borrows the stack, keeps every other
+        // access out while the pin lives.
+        unsafe { Pin::new_unchecked(&mut *self.base.as_ptr().add(self.len - 1)) }
+    }
+
+    /// Pushes `frame` as the new innermost frame.
+    #[inline(always)]
+    pub(crate) fn push(&mut self, frame: T) {
+        if self.len == self.cap {
+            self.frames.next_chunk();
+            (self.base, self.len, self.cap) = (self.frames.base, 0, self.frames.cap);
+        }
+        // SAFETY: `len < cap`, so slot `len` of the current chunk is inside its allocation
+        // and holds no frame; writing it moves nothing that is pinned.
+        unsafe { self.base.as_ptr().add(self.len).write(frame) };
+        self.len += 1;
+    }
+
+    /// Drops the innermost frame.
+    ///
+    /// # Panics
+    /// If there is no frame (the driver never asks then); and whatever the frame's
+    /// destructor panics with, after the frame is no longer counted.
+    #[inline(always)]
+    pub(crate) fn pop(&mut self) {
+        assert!(self.len != 0, "yielding: no frame to drop");
+        self.len -= 1;
+        // SAFETY: slot `len` (before the decrement, `len - 1`) held the innermost live
+        // frame; it is no longer counted, so it is dropped exactly once, here, where it
+        // was written.
+        let frame = unsafe { self.base.as_ptr().add(self.len) };
+        if self.len == 0 && self.frames.current > 0 {
+            self.frames.previous_chunk();
+            (self.base, self.len, self.cap) = (self.frames.base, self.frames.cap, self.frames.cap);
+        }
+        // SAFETY: see above; `previous_chunk` freed no chunk holding this frame (it keeps
+        // the chunk it leaves as the spare). If the destructor panics, the cursor's drop
+        // still records that the frame is gone.
+        unsafe { ptr::drop_in_place(frame) };
+    }
+}
+
+impl<T> Drop for Cursor<'_, T> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        self.frames.len = self.len;
     }
 }
 

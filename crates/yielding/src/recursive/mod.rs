@@ -278,17 +278,18 @@ where
         self.frames.clear();
     }
 
-    /// The first resume: the first call's frame, then a resume like any other.
+    /// The first resume's first step: the first call's frame. Out of line, so that the
+    /// one copy of `resume`, in `next`, is the only place a frame is polled: a frame's
+    /// `poll` with a single caller is inlined into it, which is most of the speed.
     #[inline(never)]
-    fn start(&mut self) -> Option<Y> {
-        let Some(arg) = self.first.take() else {
-            return None;
-        };
-        // Closed while the function runs: if it panics, the generator is over.
-        self.state = GeneratorState::Closed;
-        let frame = self.function.call(Rec::new(self.token), arg);
-        self.frames.push(frame);
-        self.resume()
+    fn start(&mut self) {
+        if let Some(arg) = self.first.take() {
+            // Closed while the function runs: if it panics, the generator is over.
+            self.state = GeneratorState::Closed;
+            let frame = self.function.call(Rec::new(self.token), arg);
+            self.frames.cursor().push(frame);
+            self.state = GeneratorState::Suspended;
+        }
     }
 
     /// Runs the innermost frame until something is yielded or the first call returns,
@@ -310,47 +311,50 @@ where
         // poll held, and no frame is resumed again. (The frames are dropped with the
         // generator, or by `close`.)
         self.state = GeneratorState::Closed;
-        loop {
-            let polled = slot::poll_with_slot(self.frames.innermost(), &slot);
+        let token = self.token;
+        let mut stack = self.frames.cursor();
+        let fault = loop {
+            let polled = slot::poll_with_slot(stack.innermost(), &slot);
             // A call's return value its caller did not take is lost, unless it carries
             // nothing (`()`).
             let lost_return = slot.sent.take().is_some() && carries_information::<R>();
-            let fault = if let Some(misplaced) = slot.fault() {
-                Fault::Misplaced(misplaced)
-            } else {
-                match polled {
-                    Poll::Pending => match slot.take_out() {
-                        Out::Yielded(item) if !lost_return => {
-                            self.state = GeneratorState::Suspended;
-                            return Some(item);
+            if let Some(misplaced) = slot.fault() {
+                break Fault::Misplaced(misplaced);
+            }
+            break match polled {
+                Poll::Pending => match slot.take_out() {
+                    Out::Yielded(item) if !lost_return => {
+                        drop(stack);
+                        self.state = GeneratorState::Suspended;
+                        return Some(item);
+                    }
+                    Out::Delegated(arg) if !lost_return => {
+                        stack.push(self.function.call(Rec::new(token), arg));
+                        continue;
+                    }
+                    Out::Empty if !lost_return => Fault::AwaitedForeignFuture,
+                    _ => Fault::ReturnValueUnread,
+                },
+                Poll::Ready(returned) => match slot.take_out() {
+                    Out::Empty if !lost_return => {
+                        stack.pop();
+                        if stack.is_empty() {
+                            drop(stack);
+                            self.returned = Some(returned);
+                            return None;
                         }
-                        Out::Delegated(arg) if !lost_return => {
-                            let frame = self.function.call(Rec::new(self.token), arg);
-                            self.frames.push(frame);
-                            continue;
-                        }
-                        Out::Empty if !lost_return => Fault::AwaitedForeignFuture,
-                        _ => Fault::ReturnValueUnread,
-                    },
-                    Poll::Ready(returned) => match slot.take_out() {
-                        Out::Empty if !lost_return => {
-                            self.frames.pop();
-                            if self.frames.is_empty() {
-                                self.returned = Some(returned);
-                                return None;
-                            }
-                            slot.sent.set(Some(returned));
-                            continue;
-                        }
-                        Out::Yielded(_) => Fault::YieldedValueLost,
-                        Out::Delegated(_) if !lost_return => Fault::CallAbandoned,
-                        _ => Fault::ReturnValueUnread,
-                    },
-                }
+                        slot.sent.set(Some(returned));
+                        continue;
+                    }
+                    Out::Yielded(_) => Fault::YieldedValueLost,
+                    Out::Delegated(_) if !lost_return => Fault::CallAbandoned,
+                    _ => Fault::ReturnValueUnread,
+                },
             };
-            self.frames.clear();
-            resume_failed(fault)
-        }
+        };
+        drop(stack);
+        self.frames.clear();
+        resume_failed(fault)
     }
 }
 
@@ -366,10 +370,11 @@ where
     #[inline]
     fn next(&mut self) -> Option<Y> {
         match self.state {
-            GeneratorState::Suspended => self.resume(),
+            GeneratorState::Suspended => {}
             GeneratorState::Created => self.start(),
-            GeneratorState::Running | GeneratorState::Closed => None,
+            GeneratorState::Running | GeneratorState::Closed => return None,
         }
+        self.resume()
     }
 }
 
