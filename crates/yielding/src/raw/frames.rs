@@ -94,34 +94,32 @@ impl<T> Frames<T> {
     }
 
     /// The stack's top, to push, pop and resume frames through until the cursor is
-    /// dropped. The cursor keeps the top in its own fields, which the optimiser can hold
-    /// in registers across the frames' polls; through `&mut self` they would be reloaded
-    /// after every poll, since a frame's writes go through pointers the optimiser cannot
-    /// tell apart from `self`.
+    /// [kept](Cursor::keep). The cursor keeps the top in its own fields, which the
+    /// optimiser can hold in registers across the frames' polls; through `&mut self` they
+    /// would be reloaded after every poll, since a frame's writes go through pointers the
+    /// optimiser cannot tell apart from `self`.
+    ///
+    /// A cursor dropped without `keep` (a frame's poll or destructor panicked, or the
+    /// driver gave up) clears the stack: every frame is dropped, innermost first.
     #[inline(always)]
     pub(crate) fn cursor(&mut self) -> Cursor<'_, T> {
         Cursor {
             base: self.base,
             len: self.len,
             cap: self.cap,
+            kept: false,
             frames: self,
         }
     }
 
     /// Drops every frame, innermost first, and frees the chunks.
     pub(crate) fn clear(&mut self) {
-        // If a destructor panics, the guard goes on with the rest while the panic unwinds
-        // (a second panic aborts, as a `Vec` of panicking elements does).
-        struct Rest<'a, T>(&'a mut Frames<T>);
-        impl<T> Drop for Rest<'_, T> {
-            fn drop(&mut self) {
-                self.0.clear();
-            }
-        }
         while !self.is_empty() {
-            let rest = Rest(self);
-            rest.0.cursor().pop();
-            core::mem::forget(rest);
+            // If a destructor panics, the cursor's drop clears the rest while the panic
+            // unwinds (a second panic aborts, as a `Vec` of panicking elements does).
+            let mut top = self.cursor();
+            top.pop();
+            top.keep();
         }
         self.free_chunks();
     }
@@ -173,7 +171,8 @@ impl<T> Frames<T> {
 }
 
 /// The top of a [`Frames`] stack, cached while the driver runs frames (see
-/// [`Frames::cursor`]); written back when the cursor is dropped, unwinding included.
+/// [`Frames::cursor`]); written back when the cursor is dropped, unwinding included, and
+/// the stack cleared then unless the cursor was [kept](Cursor::keep).
 pub(crate) struct Cursor<'a, T> {
     /// The current chunk (mirrors `Frames::base`, which only the slow paths change).
     base: NonNull<T>,
@@ -181,6 +180,8 @@ pub(crate) struct Cursor<'a, T> {
     len: usize,
     /// The current chunk's capacity (mirrors `Frames::cap`).
     cap: usize,
+    /// Set by [`Cursor::keep`]; a cursor dropped without it clears the stack.
+    kept: bool,
     frames: &'a mut Frames<T>,
 }
 
@@ -243,10 +244,21 @@ impl<T> Cursor<'_, T> {
     }
 }
 
+impl<T> Cursor<'_, T> {
+    /// Writes the top back and leaves the frames as they are.
+    #[inline(always)]
+    pub(crate) fn keep(mut self) {
+        self.kept = true;
+    }
+}
+
 impl<T> Drop for Cursor<'_, T> {
     #[inline(always)]
     fn drop(&mut self) {
         self.frames.len = self.len;
+        if !self.kept {
+            self.frames.clear();
+        }
     }
 }
 

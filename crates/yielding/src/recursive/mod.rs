@@ -287,7 +287,9 @@ where
             // Closed while the function runs: if it panics, the generator is over.
             self.state = GeneratorState::Closed;
             let frame = self.function.call(Rec::new(self.token), arg);
-            self.frames.cursor().push(frame);
+            let mut stack = self.frames.cursor();
+            stack.push(frame);
+            stack.keep();
             self.state = GeneratorState::Suspended;
         }
     }
@@ -307,9 +309,9 @@ where
             as_delegate: false,
         };
         let slot: Slot<Y, R, A> = Slot::new(self.token, None, resume);
-        // Closed while a frame runs: if it panics, the unwinding drops what the frame's
-        // poll held, and no frame is resumed again. (The frames are dropped with the
-        // generator, or by `close`.)
+        // Closed while a frame runs: if it panics, the generator is over, and the cursor's
+        // drop drops every frame as the panic unwinds, innermost first, as Python's
+        // `finally` blocks run while an exception propagates.
         self.state = GeneratorState::Closed;
         let token = self.token;
         let mut stack = self.frames.cursor();
@@ -324,7 +326,7 @@ where
             break match polled {
                 Poll::Pending => match slot.take_out() {
                     Out::Yielded(item) if !lost_return => {
-                        drop(stack);
+                        stack.keep();
                         self.state = GeneratorState::Suspended;
                         return Some(item);
                     }
@@ -339,7 +341,7 @@ where
                     Out::Empty if !lost_return => {
                         stack.pop();
                         if stack.is_empty() {
-                            drop(stack);
+                            stack.keep();
                             self.returned = Some(returned);
                             return None;
                         }
@@ -352,8 +354,8 @@ where
                 },
             };
         };
+        // Dropped without `keep`: every frame goes, then the misuse is reported.
         drop(stack);
-        self.frames.clear();
         resume_failed(fault)
     }
 }
