@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, Yielder};
 use generator::{Generator, Gn, Scope, done};
-use yielding::{Gen, generator};
+use yielding::{Gen, Rec, Recursive, generator};
 
 use super::measure::{Config, Imp, Run, Stats, interleaved};
 use super::shared::{CoroIter, consume};
@@ -96,6 +96,22 @@ fn macro_chain(depth: u32, total: u64) -> Gen<u64, (), impl Future<Output = ()>>
 #[inline(never)]
 fn macro_(depth: u32, n: u64) -> (u64, Duration) {
     timed(macro_chain(depth, total(n)), n)
+}
+
+/// The chain as one `Recursive` generator: each level a call, a frame on its own stack.
+async fn recursive_chain(rec: Rec<u64, (u32, u64)>, (depth, total): (u32, u64)) {
+    if depth <= 1 {
+        for i in 0..total {
+            rec.yield_(i).await;
+        }
+    } else {
+        rec.recurse((depth - 1, total)).await;
+    }
+}
+
+#[inline(never)]
+fn recursive(depth: u32, n: u64) -> (u64, Duration) {
+    timed(Recursive::new(recursive_chain, (depth, total(n))), n)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -243,9 +259,15 @@ fn implementations() -> Vec<ChainImp> {
     };
     vec![
         imp(
+            Imp::YieldingRecursive,
+            "yielding `Recursive` + `rec.recurse` (a frame per level)",
+            recursive as fn(u32, u64) -> (u64, Duration),
+            false,
+        ),
+        imp(
             Imp::YieldingBoxed,
             "yielding `Gen::new` + `co.yield_from` (boxed)",
-            yielding as fn(u32, u64) -> (u64, Duration),
+            yielding,
             false,
         ),
         imp(
