@@ -25,6 +25,10 @@ use std::rc::Rc;
 use proptest::prelude::*;
 use yielding::{Co, CoroutineState, Gen, GeneratorState};
 
+#[path = "support/proptest_config.rs"]
+mod proptest_config;
+use proptest_config::config;
+
 /// What the body receives: `next()` sends `Ok(None)`, `send(v)` sends `Ok(Some(v))`, and
 /// `throw(e)` raises `Err(e)` at the paused yield. (`Result<u32, u32>` would have no value
 /// for `next()` to send, since `u32` is not `NextArg`; the `Option` gives it Python's `None`.)
@@ -527,22 +531,8 @@ fn check(program: Rc<Program>, script: Vec<Op>) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// proptest's defaults; under Miri (`.ci/run`), a few cases, and no regression file: Miri
-/// isolates the test from the file system, where proptest would look for it.
-fn config() -> ProptestConfig {
-    if cfg!(miri) {
-        ProptestConfig {
-            cases: 4,
-            failure_persistence: None,
-            ..ProptestConfig::default()
-        }
-    } else {
-        ProptestConfig::default()
-    }
-}
-
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(config(ProptestConfig::default().cases))]
 
     #[test]
     fn generator_matches_the_reference_model(

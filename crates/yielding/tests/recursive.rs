@@ -17,6 +17,10 @@ use yielding::{GeneratorState, Rec, RecYield, Recurse, Recursive};
 mod panics;
 use panics::panic_message;
 
+#[path = "support/proptest_config.rs"]
+mod proptest_config;
+use proptest_config::config;
+
 #[path = "support/counting_alloc.rs"]
 mod counting_alloc;
 use counting_alloc::allocations_in;
@@ -88,7 +92,7 @@ fn in_order_reference(t: &Tree, out: &mut Vec<u32>) -> usize {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 4 } else { 256 }))]
+    #![proptest_config(config(256))]
 
     #[test]
     fn walk_matches_the_naive_recursion(tree in arb_tree()) {
