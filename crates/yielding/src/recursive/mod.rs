@@ -107,6 +107,23 @@ where
 /// assert_eq!(Recursive::new(walk, &tree).collect::<Vec<_>>(), [1, 2, 3]);
 /// ```
 ///
+/// # Threads
+/// A `Recursive` is [`Send`] when its function, its argument and return types and its
+/// frames are: a frame that holds an `Rc` across a `yield_` or a `recurse` makes it
+/// `!Send`.
+///
+/// ```compile_fail,E0277
+/// use std::rc::Rc;
+/// use yielding::{Rec, Recursive};
+///
+/// async fn shared(rec: Rec<u8, u8>, n: u8) {
+///     let held = Rc::new(n);
+///     rec.yield_(*held).await;
+/// }
+/// let g = Recursive::new(shared, 1);
+/// std::thread::spawn(move || g.count()); // error: `Rc<u8>` cannot be sent between threads
+/// ```
+///
 /// # What it does not do (yet)
 /// - **Mutual recursion**: every frame runs the one function. Several functions that call
 ///   each other become one whose argument is an enum with a variant per function.
