@@ -146,7 +146,6 @@ where
     /// The first call's argument, until the first resume makes its frame.
     first: Option<A>,
     token: Token,
-    state: GeneratorState,
     /// The first call's return value, kept for [`Recursive::take_return`].
     returned: Option<R>,
     // Values of `Y` exist only during a resume.
@@ -189,7 +188,6 @@ where
             function,
             first: Some(arg),
             token: Token::fresh(),
-            state: GeneratorState::Created,
             returned: None,
             _yields: PhantomData,
         }
@@ -209,7 +207,17 @@ where
     /// ```
     #[inline]
     pub fn state(&self) -> GeneratorState {
-        self.state
+        // The state is where the frames are, kept nowhere else: a resume then writes no
+        // state at all, and whatever ends the generator (its first call returning, a
+        // panic unwinding, a misuse, `close`) empties the stack, which is what makes it
+        // closed. (`Running` is never seen: a resume holds `&mut self`.)
+        if !self.frames.is_empty() {
+            GeneratorState::Suspended
+        } else if self.first.is_some() {
+            GeneratorState::Created
+        } else {
+            GeneratorState::Closed
+        }
     }
 
     /// How many calls are live: 0 before the first resume and after the end, 1 while only
@@ -290,7 +298,6 @@ where
     /// assert_eq!(g.next(), None);
     /// ```
     pub fn close(&mut self) {
-        self.state = GeneratorState::Closed;
         self.first = None;
         self.frames.clear();
     }
@@ -301,13 +308,11 @@ where
     #[inline(never)]
     fn start(&mut self) {
         if let Some(arg) = self.first.take() {
-            // Closed while the function runs: if it panics, the generator is over.
-            self.state = GeneratorState::Closed;
+            // If the function panics, there is no first argument and no frame: closed.
             let frame = self.function.call(Rec::new(self.token), arg);
             let mut stack = self.frames.cursor();
             stack.push(frame);
             stack.keep();
-            self.state = GeneratorState::Suspended;
         }
     }
 
@@ -326,10 +331,9 @@ where
             as_delegate: false,
         };
         let slot: Slot<Y, R, A> = Slot::new(self.token, None, resume);
-        // Closed while a frame runs: if it panics, the generator is over, and the cursor's
-        // drop drops every frame as the panic unwinds, innermost first, as Python's
-        // `finally` blocks run while an exception propagates.
-        self.state = GeneratorState::Closed;
+        // If a frame panics, the generator is over: the cursor, dropped without `keep` as the
+        // panic unwinds, drops every frame, innermost first (as Python's `finally` blocks
+        // run while an exception propagates), which leaves the generator closed.
         let token = self.token;
         let mut stack = self.frames.cursor();
         let fault = loop {
@@ -344,7 +348,6 @@ where
                 Poll::Pending => match slot.take_out() {
                     Out::Yielded(item) if !lost_return => {
                         stack.keep();
-                        self.state = GeneratorState::Suspended;
                         return Some(item);
                     }
                     Out::Delegated(arg) if !lost_return => {
@@ -388,10 +391,11 @@ where
     /// after.
     #[inline]
     fn next(&mut self) -> Option<Y> {
-        match self.state {
-            GeneratorState::Suspended => {}
-            GeneratorState::Created => self.start(),
-            GeneratorState::Running | GeneratorState::Closed => return None,
+        if self.frames.is_empty() {
+            if self.first.is_none() {
+                return None;
+            }
+            self.start();
         }
         self.resume()
     }
@@ -405,7 +409,7 @@ where
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Recursive")
-            .field("state", &self.state)
+            .field("state", &self.state())
             .field("depth", &self.depth())
             .finish_non_exhaustive()
     }
