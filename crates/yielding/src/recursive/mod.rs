@@ -392,10 +392,11 @@ where
     #[inline]
     fn next(&mut self) -> Option<Y> {
         if self.frames.is_empty() {
-            if self.first.is_none() {
+            if self.first.is_some() {
+                self.start();
+            } else {
                 return None;
             }
-            self.start();
         }
         self.resume()
     }
