@@ -9,7 +9,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use crate::raw::delegation::{Delegate, Delegation, Failure, Registration};
-use crate::raw::slot::{self, Misuse, Token};
+use crate::raw::slot::{self, Misuse, Out, Token};
 use crate::{Gen, GeneratorState, NextArg};
 
 /// The yield handle: a generator's body receives one and pauses with
@@ -366,32 +366,59 @@ impl<Y, S> Future for Yield<Y, S> {
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<S> {
         let this = self.get_mut();
-        let failure = match slot::slot_in::<Y, S, Registration<Y, S>>(cx, this.token) {
-            Ok(slot) => match this.value.take() {
-                Some(value) => match slot.put_yield(value) {
-                    Ok(()) => return Poll::Pending,
-                    Err(value) => {
-                        this.value = Some(value);
-                        Failure::TwoAtOnce
-                    }
-                },
-                None => match slot.sent.take() {
-                    Some(sent) => {
-                        this.token = Token::SPENT;
-                        return Poll::Ready(sent);
-                    }
-                    // Polled again within the resume in which it yielded: still paused. (If
-                    // another paused `yield_` took the value instead, nothing is yielded
-                    // this resume, and the driver reports it.)
-                    None => return Poll::Pending,
-                },
+        exchange::<Y, S, Registration<Y, S>, Y>(
+            cx,
+            &mut this.token,
+            &mut this.value,
+            Out::Yielded,
+            |rejected| match rejected {
+                Out::Yielded(value) => Some(value),
+                _ => None,
             },
-            // Left in the slot for its driver to report after this poll.
-            Err(Misuse::Recorded) => return Poll::Pending,
-            Err(misuse) => Failure::Misplaced(misuse),
-        };
-        yield_failed(failure, this.token == Token::SPENT)
+        )
     }
+}
+
+/// The protocol of a yield point that hands the driver something and is resumed with what
+/// the driver sends back: a `yield_` (its value out, the sent value in) and a recursive
+/// call (`Recurse`: its argument out, the call's return value in).
+///
+/// The first poll puts `given`, made into an [`Out`] by `to_out`, in the slot and pauses
+/// (finding the slot occupied means two yield points at once: `given` is kept, through
+/// `from_out`, for the unwinding to drop). A later poll takes the sent value and completes,
+/// marking `token` spent; finding none, it is being polled again within the resume in
+/// which it paused, and is still paused. (If another yield point took the value instead,
+/// the driver reports it.) A misuse found in another generator's slot is left there for
+/// that driver to report after its poll.
+#[inline(always)]
+pub(crate) fn exchange<Y, S, D, T>(
+    cx: &Context<'_>,
+    token: &mut Token,
+    given: &mut Option<T>,
+    to_out: impl FnOnce(T) -> Out<Y, D>,
+    from_out: impl FnOnce(Out<Y, D>) -> Option<T>,
+) -> Poll<S> {
+    let failure = match slot::slot_in::<Y, S, D>(cx, *token) {
+        Ok(slot) => match given.take() {
+            Some(value) => match slot.put(to_out(value)) {
+                Ok(()) => return Poll::Pending,
+                Err(rejected) => {
+                    *given = from_out(rejected);
+                    Failure::TwoAtOnce
+                }
+            },
+            None => match slot.sent.take() {
+                Some(sent) => {
+                    *token = Token::SPENT;
+                    return Poll::Ready(sent);
+                }
+                None => return Poll::Pending,
+            },
+        },
+        Err(Misuse::Recorded) => return Poll::Pending,
+        Err(misuse) => Failure::Misplaced(misuse),
+    };
+    yield_failed(failure, *token == Token::SPENT)
 }
 
 /// Reports a yield point's misuse. `spent`: the yield point had already completed.

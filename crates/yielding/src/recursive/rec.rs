@@ -7,7 +7,7 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use crate::co::{ThreadBound, yield_failed};
+use crate::co::{ThreadBound, exchange, yield_failed};
 use crate::raw::delegation::Failure;
 use crate::raw::slot::{self, Misuse, Out, Token};
 
@@ -244,34 +244,19 @@ impl<Y, A, R> fmt::Debug for Recurse<Y, A, R> {
 impl<Y, A, R> Future for Recurse<Y, A, R> {
     type Output = R;
 
+    // The driver hands the call's return value back when the call's frame returns.
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
         let this = self.get_mut();
-        let failure = match slot::slot_in::<Y, R, A>(cx, this.token) {
-            Ok(slot) => match this.arg.take() {
-                Some(arg) => match slot.put(Out::Delegated(arg)) {
-                    Ok(()) => return Poll::Pending,
-                    Err(rejected) => {
-                        if let Out::Delegated(arg) = rejected {
-                            this.arg = Some(arg);
-                        }
-                        Failure::TwoAtOnce
-                    }
-                },
-                // The driver hands the call's return value back when the call's frame
-                // returns; until then this is polled again only within the poll that made
-                // the call.
-                None => match slot.sent.take() {
-                    Some(returned) => {
-                        this.token = Token::SPENT;
-                        return Poll::Ready(returned);
-                    }
-                    None => return Poll::Pending,
-                },
+        exchange::<Y, R, A, A>(
+            cx,
+            &mut this.token,
+            &mut this.arg,
+            Out::Delegated,
+            |rejected| match rejected {
+                Out::Delegated(arg) => Some(arg),
+                _ => None,
             },
-            Err(Misuse::Recorded) => return Poll::Pending,
-            Err(misuse) => Failure::Misplaced(misuse),
-        };
-        yield_failed(failure, this.token == Token::SPENT)
+        )
     }
 }
