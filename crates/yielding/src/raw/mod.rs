@@ -6,6 +6,7 @@
 //!   the waker that carries its address.
 //! - [`delegation`]: the stack of delegations that lets the outermost driver resume the
 //!   innermost `yield_from` delegate directly, in O(1) per item.
+//! - [`frames`]: a `Recursive` generator's stack of calls, pinned in chunks it owns.
 //! - `text` (feature `io`): `TextBuf`, the line reader's buffer, which tracks a range of
 //!   bytes known to be ASCII so that lines inside it become `&str` without validating
 //!   each one again.
