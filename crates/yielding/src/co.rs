@@ -345,12 +345,19 @@ impl<Y, S> Unpin for Yield<Y, S> {}
 
 impl<Y, S> fmt::Debug for Yield<Y, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let stage = match (&self.value, self.token) {
-            (Some(_), _) => "fresh",
-            (None, Token::SPENT) => "done",
-            (None, _) => "waiting",
-        };
-        f.debug_struct("Yield").field("stage", &stage).finish()
+        f.debug_struct("Yield")
+            .field("stage", &stage(self.value.is_some(), self.token))
+            .finish()
+    }
+}
+
+/// How far a yield point's future has got, for `Debug`: `fresh` while it still holds what
+/// it hands over, `done` once completed, `waiting` in between.
+pub(crate) fn stage(fresh: bool, token: Token) -> &'static str {
+    match (fresh, token) {
+        (true, _) => "fresh",
+        (false, Token::SPENT) => "done",
+        (false, _) => "waiting",
     }
 }
 

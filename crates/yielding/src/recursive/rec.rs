@@ -7,7 +7,7 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use crate::co::{ThreadBound, exchange, yield_failed};
+use crate::co::{ThreadBound, exchange, stage, yield_failed};
 use crate::raw::delegation::Failure;
 use crate::raw::slot::{self, Misuse, Out, Token};
 
@@ -159,15 +159,6 @@ impl<Y, A, R> fmt::Debug for RecYield<Y, A, R> {
         f.debug_struct("RecYield")
             .field("stage", &stage(self.value.is_some(), self.token))
             .finish()
-    }
-}
-
-/// How far a [`RecYield`] or [`Recurse`] has got, for `Debug`.
-fn stage(fresh: bool, token: Token) -> &'static str {
-    match (fresh, token) {
-        (true, _) => "fresh",
-        (false, Token::SPENT) => "done",
-        (false, _) => "waiting",
     }
 }
 
