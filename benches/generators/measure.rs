@@ -101,6 +101,8 @@ pub(crate) enum Imp {
     YieldingFnsBoxed,
     /// `Recursive`: one generator whose recursive calls are frames on its own stack.
     YieldingRecursive,
+    /// The same, with `tail_call` where the recursion allows it.
+    YieldingRecursiveTail,
     GenawaiterRc,
     GenawaiterStack,
     /// corosensei, each generator its own coroutine (nested ones re-yield).
@@ -133,6 +135,7 @@ impl Imp {
             Imp::YieldingFnsPlaced => "yielding generator functions, placed",
             Imp::YieldingFnsBoxed => "yielding generator functions, boxed",
             Imp::YieldingRecursive => "yielding Recursive",
+            Imp::YieldingRecursiveTail => "yielding Recursive, tail calls",
             Imp::GenawaiterRc => "genawaiter rc",
             Imp::GenawaiterStack => "genawaiter stack",
             Imp::Corosensei => "corosensei",

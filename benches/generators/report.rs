@@ -518,13 +518,14 @@ fn command(config: &Config) -> String {
 // ---------------------------------------------------------------------------------------
 
 /// Which yielding rows a target covers.
-const TARGET_IMPS: [(Imp, &str); 6] = [
+const TARGET_IMPS: [(Imp, &str); 7] = [
     (Imp::YieldingBoxed, "boxed"),
     (Imp::YieldingStack, "stack"),
     (Imp::YieldingMacro, "macro"),
     (Imp::YieldingFnsPlaced, "generator fns placed"),
     (Imp::YieldingFnsBoxed, "generator fns boxed"),
     (Imp::YieldingRecursive, "Recursive"),
+    (Imp::YieldingRecursiveTail, "Recursive tail calls"),
 ];
 
 /// Which of a workload's yielding rows a target holds to its limit.
@@ -545,10 +546,13 @@ impl Covered {
             Covered::All => true,
             Covered::Boxed => BOXED_IMPS.contains(&imp),
             Covered::Unboxed => !BOXED_IMPS.contains(&imp),
-            Covered::Recursive => imp == Imp::YieldingRecursive,
+            Covered::Recursive => RECURSIVE_IMPS.contains(&imp),
         }
     }
 }
+
+/// The recursion API's rows.
+const RECURSIVE_IMPS: [Imp; 2] = [Imp::YieldingRecursive, Imp::YieldingRecursiveTail];
 
 /// The rows whose bodies each sit in their own heap box: W4 holds them to a looser
 /// target (≤ 2.5×) than the ones placed by the caller (≤ 1.5×).
@@ -617,7 +621,7 @@ fn targets(report: &mut String, results: &Results) {
             .rows
             .iter()
             .filter(|m| !matches!(m.imp, Imp::Hand | Imp::HandOther | Imp::NativeHand))
-            .filter(|m| m.imp != Imp::YieldingRecursive)
+            .filter(|m| !RECURSIVE_IMPS.contains(&m.imp))
             .filter_map(|m| Some((m.ratio?, m)))
             .min_by(|a, b| a.0.total_cmp(&b.0));
         if let (Some(ours), Some((theirs, row))) = (ours, best_other) {
@@ -959,6 +963,7 @@ fn colour(imp: Imp) -> plotters::style::RGBColor {
         Imp::YieldingFnsPlaced => RGBColor(0, 90, 160),
         Imp::YieldingFnsBoxed => RGBColor(120, 170, 220),
         Imp::YieldingRecursive => RGBColor(0, 60, 110),
+        Imp::YieldingRecursiveTail => RGBColor(60, 40, 140),
         Imp::GenawaiterRc => RGBColor(255, 127, 14),
         Imp::GenawaiterStack => RGBColor(255, 187, 120),
         Imp::Corosensei => RGBColor(214, 39, 40),

@@ -75,6 +75,24 @@ fn recursive(n: u64) -> u64 {
     walks(n, |t| Recursive::new(walk_frames, t))
 }
 
+/// The same, with the right child as a tail call: the frame of a node whose value is out
+/// is replaced by its right child's, as the explicit-stack Iterator pops a node before
+/// pushing its right subtree.
+async fn walk_frames_tail<'a>(rec: Rec<u64, &'a Tree>, t: &'a Tree) {
+    if let Some(left) = &t.left {
+        rec.recurse(left).await;
+    }
+    rec.yield_(t.value).await;
+    if let Some(right) = &t.right {
+        rec.tail_call(right).await
+    }
+}
+
+#[inline(never)]
+fn recursive_tail(n: u64) -> u64 {
+    walks(n, |t| Recursive::new(walk_frames_tail, t))
+}
+
 // ---------------------------------------------------------------------------------------
 // Peers
 // ---------------------------------------------------------------------------------------
@@ -205,6 +223,11 @@ pub(crate) fn workload() -> Workload {
                 Imp::YieldingRecursive,
                 "yielding `Recursive` + `rec.recurse` (a frame per call, no generator)",
                 recursive,
+            ),
+            row(
+                Imp::YieldingRecursiveTail,
+                "yielding `Recursive` + `rec.recurse`, `rec.tail_call` for the right child",
+                recursive_tail,
             ),
             row(
                 Imp::YieldingBoxed,

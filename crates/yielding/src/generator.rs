@@ -603,7 +603,7 @@ pub(crate) enum Fault {
     YieldedValueLost,
     /// (`Recursive`) A call's return value, handed to its caller's frame, was not read.
     ReturnValueUnread,
-    /// (`Recursive`) A frame returned while asking for a call.
+    /// (`Recursive`) A frame returned while asking for a call (or a tail call).
     CallAbandoned,
 }
 
@@ -651,9 +651,9 @@ pub(crate) fn resume_failed(fault: Fault) -> ! {
              was dropped before it completed (by select, say). The generator is now closed."
         ),
         Fault::CallAbandoned => panic!(
-            "yielding: a frame of a recursive generator returned while a `recurse` future it \
-             had polled was still waiting for its call to run (the future was dropped before \
-             the frame paused there). The generator is now closed."
+            "yielding: a frame of a recursive generator returned while a `recurse` or \
+             `tail_call` future it had polled was still waiting for its call to run (the \
+             future was dropped before the frame paused there). The generator is now closed."
         ),
     }
 }

@@ -355,7 +355,7 @@ pub use async_generator::AsyncGen;
 pub use co::{Co, Yield};
 pub use generator::Gen;
 pub use next_arg::NextArg;
-pub use recursive::{Rec, RecYield, Recurse, Recursive, RecursiveFn};
+pub use recursive::{Rec, RecYield, Recurse, Recursive, RecursiveFn, TailCall};
 pub use shared::{AlreadyRunning, SharedGen};
 pub use state::{CoroutineState, GeneratorState};
 pub use unplaced::Unplaced;

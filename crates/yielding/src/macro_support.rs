@@ -11,6 +11,22 @@ pub use yielding_macros::{async_generator_impl, generator_impl};
 
 use crate::NextArg;
 
+/// Names the never type, `!`, on stable Rust: the return type of `fn() -> !` may be
+/// written, and this projection gives it a name. A future whose output is `!` (a
+/// [`TailCall`](crate::TailCall)) makes its `.await` diverge, so the compiler flags any code
+/// after it as unreachable and the `.await` fits wherever a value of any type is expected.
+pub trait ReturnOf {
+    /// The function's return type.
+    type Output;
+}
+
+impl<R> ReturnOf for fn() -> R {
+    type Output = R;
+}
+
+/// The never type, `!`.
+pub type Never = <fn() -> ! as ReturnOf>::Output;
+
 /// Pins the body's output type to `R`, so that `?` and `return` inside an `async` block
 /// know what they convert into (`generator!(Y, S -> R => { ... })`).
 #[inline(always)]

@@ -11,7 +11,7 @@ use std::task::{Context, Poll};
 
 use proptest::prelude::*;
 use static_assertions::{assert_impl_all, assert_not_impl_any};
-use yielding::{GeneratorState, Rec, RecYield, Recurse, Recursive};
+use yielding::{GeneratorState, Rec, RecYield, Recurse, Recursive, TailCall};
 
 #[path = "support/panics.rs"]
 mod panics;
@@ -30,7 +30,9 @@ use counting_alloc::allocations_in;
 assert_impl_all!(Rec<u8, String, u16>: Send, Sync, Unpin, std::fmt::Debug);
 assert_impl_all!(RecYield<u8, String, u16>: Send, Unpin, std::fmt::Debug);
 assert_impl_all!(Recurse<u8, String, u16>: Send, Unpin, std::fmt::Debug);
+assert_impl_all!(TailCall<u8, String, u16>: Send, Unpin, std::fmt::Debug);
 assert_not_impl_any!(Recurse<u8, String, Rc<u8>>: Send);
+assert_not_impl_any!(TailCall<u8, Rc<u8>, u16>: Send);
 
 /// A `Recursive` is `Send` when its function, frames and values are, and `Unpin` always
 /// (its frames live on the heap).
@@ -79,6 +81,23 @@ async fn in_order<'a>(rec: Rec<u32, &'a Tree, usize>, t: &'a Tree) -> usize {
     nodes
 }
 
+/// The same walk with the right child as a tail call: its count is added by passing the
+/// count so far down, since the tail call's return value is this call's.
+async fn in_order_tail<'a>(
+    rec: Rec<u32, (&'a Tree, usize), usize>,
+    (t, before): (&'a Tree, usize),
+) -> usize {
+    let mut nodes = before + 1;
+    if let Some(left) = &t.left {
+        nodes += rec.recurse((left, 0)).await;
+    }
+    rec.yield_(t.value).await;
+    match &t.right {
+        Some(right) => rec.tail_call((right, nodes)).await,
+        None => nodes,
+    }
+}
+
 fn in_order_reference(t: &Tree, out: &mut Vec<u32>) -> usize {
     let mut nodes = 1;
     if let Some(left) = &t.left {
@@ -101,6 +120,15 @@ proptest! {
         let mut g = Recursive::new(in_order, &tree);
         prop_assert_eq!(g.by_ref().collect::<Vec<_>>(), expected);
         // Every call's return value reached its caller: the first call's counts them all.
+        prop_assert_eq!(g.take_return(), Some(nodes));
+    }
+
+    #[test]
+    fn a_walk_with_tail_calls_matches_the_naive_recursion(tree in arb_tree()) {
+        let mut expected = Vec::new();
+        let nodes = in_order_reference(&tree, &mut expected);
+        let mut g = Recursive::new(in_order_tail, (&tree, 0));
+        prop_assert_eq!(g.by_ref().collect::<Vec<_>>(), expected);
         prop_assert_eq!(g.take_return(), Some(nodes));
     }
 
@@ -657,6 +685,222 @@ fn bouncing_across_a_chunk_boundary_does_not_allocate() {
     let (rest, allocations) = allocations_in(|| g.by_ref().count());
     assert_eq!(rest, 49);
     assert_eq!(allocations, 0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Tail calls: the caller's frame is replaced, not kept
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_chain_of_tail_calls_keeps_one_frame_on_a_small_stack() {
+    async fn down(rec: Rec<u32, u32, u32>, n: u32) -> u32 {
+        rec.yield_(n).await;
+        if n == 0 {
+            return 7;
+        }
+        rec.tail_call(n - 1).await
+    }
+    let (depths, returned, allocations) = on_small_stack(|| {
+        let mut g = Recursive::new(down, DEEP);
+        assert_eq!(g.next(), Some(DEEP));
+        let mut depths = Vec::with_capacity(DEEP as usize / 1000 + 1);
+        depths.push(g.depth());
+        let (count, allocations) = allocations_in(|| {
+            let mut count = 0;
+            while let Some(n) = g.next() {
+                count += 1;
+                if n % 1000 == 0 {
+                    depths.push(g.depth());
+                }
+            }
+            count
+        });
+        assert_eq!(count, DEEP);
+        (depths, g.take_return(), allocations)
+    });
+    assert!(depths.iter().all(|&d| d == 1), "{depths:?}");
+    // The last call's return value is every call's, the first included.
+    assert_eq!(returned, Some(7));
+    assert_eq!(
+        allocations, 0,
+        "each call takes the frame of the one it replaces"
+    );
+}
+
+#[test]
+fn a_tail_call_drops_the_caller_before_the_call_starts() {
+    // Python has no tail calls: in `return (yield from f(n + 1))` the caller's `finally`
+    // runs after the callee's. A tail call is Rust's `become`: the caller is gone first.
+    struct Logged<'a>(u32, &'a RefCell<Vec<String>>);
+    impl Drop for Logged<'_> {
+        fn drop(&mut self) {
+            self.1.borrow_mut().push(format!("end {}", self.0));
+        }
+    }
+    let log = RefCell::new(Vec::new());
+    let g = Recursive::new(
+        |rec: Rec<u32, u32>, n| {
+            let log = &log;
+            async move {
+                log.borrow_mut().push(format!("start {n}"));
+                let _end = Logged(n, log);
+                rec.yield_(n).await;
+                if n < 2 {
+                    rec.tail_call(n + 1).await
+                }
+            }
+        },
+        0,
+    );
+    assert_eq!(g.collect::<Vec<_>>(), [0, 1, 2]);
+    assert_eq!(
+        *log.borrow(),
+        ["start 0", "end 0", "start 1", "end 1", "start 2", "end 2"]
+    );
+}
+
+#[test]
+fn a_tail_calls_value_goes_to_the_replaced_calls_caller() {
+    // As `return (yield from f(arg))`: the value of the tail-called `f(arg)` is the value
+    // of the call it replaced, for that call's caller.
+    let mut g = Recursive::new(
+        |rec: Rec<u32, u32, u32>, n| async move {
+            match n {
+                0 => rec.recurse(1).await + 100,
+                1 => {
+                    rec.yield_(1).await;
+                    rec.tail_call(2).await
+                }
+                _ => {
+                    rec.yield_(n).await;
+                    n * 3
+                }
+            }
+        },
+        0,
+    );
+    assert_eq!(g.by_ref().collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(g.take_return(), Some(106));
+}
+
+#[test]
+fn tail_calls_at_every_depth_across_chunk_boundaries() {
+    // At every depth from 0 to past the third chunk, a call recurses down to it, then
+    // tail-calls itself a few times there, each yielding: the frame replaced may be the
+    // first, the last or the only frame of a chunk. Every frame is counted while it lives.
+    const DEPTHS: u32 = if cfg!(miri) { 100 } else { 300 };
+    /// Levels still to go down, tail calls still to make, the live-frame count.
+    type Dive<'a> = (u32, u32, &'a Rc<Cell<usize>>);
+    async fn dive<'a>(
+        rec: Rec<(u32, usize), Dive<'a>, u32>,
+        (below, tails, live): Dive<'a>,
+    ) -> u32 {
+        let _alive = Alive::new(live);
+        if below > 0 {
+            return rec.recurse((below - 1, tails, live)).await + 1;
+        }
+        rec.yield_((tails, live.get())).await;
+        if tails == 0 {
+            return 0;
+        }
+        rec.tail_call((0, tails - 1, live)).await
+    }
+    let live = Rc::new(Cell::new(0));
+    for depth in 0..DEPTHS {
+        let mut g = Recursive::new(dive, (depth, 3, &live));
+        let mut seen = Vec::new();
+        while let Some((tails, alive)) = g.next() {
+            assert_eq!(alive, g.depth());
+            assert_eq!(g.depth(), depth as usize + 1);
+            seen.push(tails);
+        }
+        assert_eq!(seen, [3, 2, 1, 0]);
+        assert_eq!(g.take_return(), Some(depth));
+        assert_eq!(live.get(), 0);
+        // Stopped midway, at the second tail call, the generator drops every frame.
+        let mut g = Recursive::new(dive, (depth, 3, &live));
+        assert_eq!(g.nth(1).map(|(tails, _)| tails), Some(2));
+        drop(g);
+        assert_eq!(live.get(), 0);
+    }
+}
+
+#[test]
+fn a_panicking_destructor_in_a_tail_call_closes_the_generator() {
+    // Frame 2's destructor panics when the tail call to 3 replaces it: the new frame, made
+    // but never polled, is dropped as the panic unwinds, and so are the frames below.
+    struct Bomb(bool);
+    impl Drop for Bomb {
+        fn drop(&mut self) {
+            assert!(!self.0, "bomb");
+        }
+    }
+    let live = Rc::new(Cell::new(0));
+    let mut g = Recursive::new(
+        |rec: Rec<u32, u32>, n| {
+            let alive = Alive::new(&live);
+            async move {
+                let _alive = alive;
+                let _bomb = Bomb(n == 2);
+                rec.yield_(n).await;
+                if n < 2 {
+                    rec.recurse(n + 1).await;
+                } else {
+                    rec.tail_call(n + 1).await
+                }
+            }
+        },
+        0,
+    );
+    assert_eq!(g.by_ref().take(3).collect::<Vec<_>>(), [0, 1, 2]);
+    assert_eq!(live.get(), 3);
+    assert_eq!(
+        panic_message(|| {
+            g.next();
+        }),
+        "bomb"
+    );
+    assert_eq!(
+        live.get(),
+        0,
+        "every frame dropped, the unpolled new one included"
+    );
+    assert_eq!(g.state(), GeneratorState::Closed);
+    assert_eq!(g.next(), None);
+}
+
+#[test]
+fn a_tail_call_and_a_yield_at_once_panic() {
+    let mut g = Recursive::new(
+        |rec: Rec<u32, u32>, n| async move {
+            if n == 0 {
+                futures::future::join(rec.tail_call(1), rec.yield_(5)).await;
+            }
+        },
+        0,
+    );
+    let message = panic_message(|| {
+        g.next();
+    });
+    assert!(message.contains("at once"), "{message}");
+    assert_eq!(g.state(), GeneratorState::Closed);
+}
+
+#[test]
+fn a_tail_call_future_dropped_before_the_frame_pauses_panics() {
+    let mut g = Recursive::new(
+        |rec: Rec<u32, u32>, n| async move {
+            if n == 0 {
+                PollOnce(Some(rec.tail_call(1))).await;
+            }
+        },
+        0,
+    );
+    let message = panic_message(|| {
+        g.next();
+    });
+    assert!(message.contains("still waiting for its call"), "{message}");
+    assert_eq!(g.state(), GeneratorState::Closed);
 }
 
 // ---------------------------------------------------------------------------------------

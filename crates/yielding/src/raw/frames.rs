@@ -18,7 +18,10 @@
 //! - **Initialisation.** The frames in use are exactly the first `len` slots of the current
 //!   chunk and every slot of the chunks before it (which are full). `push` writes a slot
 //!   before counting it and `pop` stops counting a slot before dropping what is in it, so
-//!   a panicking destructor can never cause a second drop of the same frame.
+//!   a panicking destructor can never cause a second drop of the same frame. `replace` (a
+//!   tail call) is a `pop` and a `push` of the same slot: it stops counting the old frame,
+//!   drops it in place, writes the new one there and counts it again, so the new frame
+//!   takes the old one's place without moving any other.
 //! - **Ownership.** `Frames<T>` owns its frames as a `Vec<T>` would: it is `Send` or `Sync`
 //!   when `T` is, and dropping it drops every frame, innermost first, without recursion.
 //!   If one frame's destructor panics, the others are still dropped (a second panic aborts,
@@ -241,6 +244,36 @@ impl<T> Cursor<'_, T> {
         // the chunk it leaves as the spare). If the destructor panics, the cursor's drop
         // still records that the frame is gone.
         unsafe { ptr::drop_in_place(frame) };
+    }
+
+    /// Drops the innermost frame and puts `frame` where it was: a tail call.
+    ///
+    /// # Panics
+    /// If there is no frame (the driver never asks then); and whatever the old frame's
+    /// destructor panics with, after it is no longer counted (`frame` is then dropped
+    /// too, unpolled, as the panic unwinds).
+    #[inline(always)]
+    pub(crate) fn replace(&mut self, frame: T) {
+        if self.len == 1 && self.frames.current > 0 {
+            // The only frame of a chunk other than the first: uncounting it in place would
+            // leave a later chunk current while empty, which `pop` never does.
+            self.pop();
+            return self.push(frame);
+        }
+        assert!(self.len != 0, "yielding: no frame to replace");
+        self.len -= 1;
+        // SAFETY: `len` (before the decrement, `len - 1`) is a slot inside the current
+        // chunk's allocation.
+        let slot = unsafe { self.base.as_ptr().add(self.len) };
+        // SAFETY: the slot held the innermost live frame; it is no longer counted, so it is
+        // dropped exactly once, here, where it was written. The current chunk stays
+        // current (frames remain in it, or it is the first chunk), so the stack is valid
+        // if the destructor panics.
+        unsafe { ptr::drop_in_place(slot) };
+        // SAFETY: the slot is inside the current chunk and now holds no frame; writing it
+        // moves nothing that is pinned.
+        unsafe { slot.write(frame) };
+        self.len += 1;
     }
 }
 

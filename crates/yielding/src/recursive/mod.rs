@@ -17,7 +17,9 @@ use core::iter::FusedIterator;
 use core::marker::PhantomData;
 use core::task::Poll;
 
-pub use rec::{Rec, RecYield, Recurse};
+pub use rec::{Rec, RecYield, Recurse, TailCall};
+
+use rec::Call;
 
 use crate::GeneratorState;
 use crate::generator::{Fault, carries_information, resume_failed};
@@ -330,7 +332,7 @@ where
             body: (core::ptr::null(), 0),
             as_delegate: false,
         };
-        let slot: Slot<Y, R, A> = Slot::new(self.token, None, resume);
+        let slot: Slot<Y, R, Call<A>> = Slot::new(self.token, None, resume);
         // If a frame panics, the generator is over: the cursor, dropped without `keep` as the
         // panic unwinds, drops every frame, innermost first (as Python's `finally` blocks
         // run while an exception propagates), which leaves the generator closed.
@@ -350,8 +352,12 @@ where
                         stack.keep();
                         return Some(item);
                     }
-                    Out::Delegated(arg) if !lost_return => {
+                    Out::Delegated(Call::Nested(arg)) if !lost_return => {
                         stack.push(self.function.call(Rec::new(token), arg));
+                        continue;
+                    }
+                    Out::Delegated(Call::Tail(arg)) if !lost_return => {
+                        stack.replace(self.function.call(Rec::new(token), arg));
                         continue;
                     }
                     Out::Empty if !lost_return => Fault::AwaitedForeignFuture,

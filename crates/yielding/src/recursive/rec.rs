@@ -1,5 +1,5 @@
-//! The handle a recursive generator's frames are given, [`Rec`], and its two futures:
-//! [`RecYield`] and [`Recurse`].
+//! The handle a recursive generator's frames are given, [`Rec`], and its futures:
+//! [`RecYield`], [`Recurse`] and [`TailCall`].
 
 use core::fmt;
 use core::future::Future;
@@ -7,13 +7,22 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
+use crate::__private::Never;
 use crate::co::{ThreadBound, exchange, stage, yield_failed};
 use crate::raw::delegation::Failure;
 use crate::raw::slot::{self, Misuse, Out, Token};
 
+/// What a frame asks its driver for, besides a yield.
+pub(crate) enum Call<A> {
+    /// [`Rec::recurse`]: push a frame for a call with this argument.
+    Nested(A),
+    /// [`Rec::tail_call`]: replace the asking frame by a call with this argument.
+    Tail(A),
+}
+
 /// The handle each call of a [`Recursive`](crate::Recursive) generator's function is
 /// given: it yields with [`yield_`](Rec::yield_) and calls the function again with
-/// [`recurse`](Rec::recurse).
+/// [`recurse`](Rec::recurse) (or, as its last act, [`tail_call`](Rec::tail_call)).
 ///
 /// `Y` is the type the generator yields, `A` the function's argument, `R` what each call
 /// returns to its caller. Like [`Co`](crate::Co), a `Rec` works only inside its own
@@ -128,6 +137,50 @@ impl<Y, A, R> Rec<Y, A, R> {
             _thread: PhantomData,
         }
     }
+
+    /// Ends this call by calling the function again with `arg` in its place: the new
+    /// call's items go to the generator's caller as with [`recurse`](Rec::recurse), and its
+    /// return value is this call's. This call's frame is dropped, with its locals, before
+    /// the new call starts, and the new frame takes its place, so a chain of tail calls
+    /// (down a linked list, or down every right child of a tree) takes the memory of one
+    /// frame, and resuming saves the step back through this call.
+    ///
+    /// The `.await` evaluates to `!`: it never completes, nothing after it in this call
+    /// runs (the compiler warns of unreachable code), and it fits where this call's return
+    /// value is expected. Python has no tail calls; `return (yield from f(arg))` gives the
+    /// same items and return value, with the caller's frame kept until it returns.
+    ///
+    /// ```
+    /// use yielding::{Rec, Recursive};
+    ///
+    /// // Yields a list's items, recursing on its tail in constant memory: each call
+    /// // replaces the one before. Returns the last item.
+    /// async fn each<'a>(rec: Rec<u32, &'a [u32], Option<u32>>, items: &'a [u32]) -> Option<u32> {
+    ///     let (first, rest) = items.split_first()?;
+    ///     rec.yield_(*first).await;
+    ///     if rest.is_empty() {
+    ///         return Some(*first);
+    ///     }
+    ///     rec.tail_call(rest).await
+    /// }
+    ///
+    /// let items: Vec<u32> = (1..=100_000).collect();
+    /// let mut g = Recursive::new(each, &items[..]);
+    /// assert_eq!(g.next(), Some(1));
+    /// assert_eq!(g.depth(), 1);
+    /// assert_eq!(g.by_ref().count(), 99_999);
+    /// assert_eq!(g.depth(), 0);
+    /// assert_eq!(g.take_return(), Some(Some(100_000)));
+    /// ```
+    #[inline(always)]
+    pub fn tail_call(&self, arg: A) -> TailCall<Y, A, R> {
+        TailCall {
+            token: self.token,
+            arg: Some(arg),
+            _types: PhantomData,
+            _thread: PhantomData,
+        }
+    }
 }
 
 /// The future of [`Rec::yield_`]: completes when the generator is resumed after yielding.
@@ -170,7 +223,7 @@ impl<Y, A, R> Future for RecYield<Y, A, R> {
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        let failure = match slot::slot_in::<Y, R, A>(cx, this.token) {
+        let failure = match slot::slot_in::<Y, R, Call<A>>(cx, this.token) {
             Ok(slot) => match this.value.take() {
                 Some(value) => match slot.put_yield(value) {
                     Ok(()) => return Poll::Pending,
@@ -239,15 +292,80 @@ impl<Y, A, R> Future for Recurse<Y, A, R> {
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
         let this = self.get_mut();
-        exchange::<Y, R, A, A>(
+        exchange::<Y, R, Call<A>, A>(
             cx,
             &mut this.token,
             &mut this.arg,
-            Out::Delegated,
+            |arg| Out::Delegated(Call::Nested(arg)),
             |rejected| match rejected {
-                Out::Delegated(arg) => Some(arg),
+                Out::Delegated(Call::Nested(arg)) => Some(arg),
                 _ => None,
             },
         )
+    }
+}
+
+/// The future of [`Rec::tail_call`]: replaces the call awaiting it by a call with its
+/// argument. It never completes (its output is `!`).
+///
+/// ```
+/// use yielding::{Rec, Recursive, TailCall};
+///
+/// async fn countdown(rec: Rec<u32, u32>, n: u32) {
+///     rec.yield_(n).await;
+///     if n > 0 {
+///         let next: TailCall<u32, u32> = rec.tail_call(n - 1);
+///         next.await
+///     }
+/// }
+/// let mut g = Recursive::new(countdown, 3);
+/// assert_eq!(g.by_ref().collect::<Vec<_>>(), [3, 2, 1, 0]);
+/// ```
+#[must_use = "a tail call does nothing unless it is awaited"]
+pub struct TailCall<Y, A, R = ()> {
+    /// The generator this call belongs to.
+    token: Token,
+    /// The argument, until the first poll hands it to the driver.
+    arg: Option<A>,
+    _types: PhantomData<fn(Y) -> R>,
+    _thread: ThreadBound,
+}
+
+// The argument is moved into the slot, never referenced in place.
+impl<Y, A, R> Unpin for TailCall<Y, A, R> {}
+
+impl<Y, A, R> fmt::Debug for TailCall<Y, A, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TailCall")
+            .field("stage", &stage(self.arg.is_some(), self.token))
+            .finish()
+    }
+}
+
+impl<Y, A, R> Future for TailCall<Y, A, R> {
+    type Output = Never;
+
+    /// Hands the argument to the driver, which drops the awaiting frame once it pauses
+    /// here; so a second poll can only come within that same resume, and finds it pending.
+    #[inline(always)]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Never> {
+        let this = self.get_mut();
+        let failure = match slot::slot_in::<Y, R, Call<A>>(cx, this.token) {
+            Ok(slot) => match this.arg.take() {
+                Some(arg) => match slot.put(Out::Delegated(Call::Tail(arg))) {
+                    Ok(()) => return Poll::Pending,
+                    Err(rejected) => {
+                        if let Out::Delegated(Call::Tail(arg)) = rejected {
+                            this.arg = Some(arg);
+                        }
+                        Failure::TwoAtOnce
+                    }
+                },
+                None => return Poll::Pending,
+            },
+            Err(Misuse::Recorded) => return Poll::Pending,
+            Err(misuse) => Failure::Misplaced(misuse),
+        };
+        yield_failed(failure, false)
     }
 }
