@@ -9,7 +9,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 
 use crate::raw::delegation::{Delegate, Step};
-use crate::{Co, CoroutineState, Gen, GeneratorState, NextArg};
+use crate::{Co, CoroutineState, Gen, GeneratorState, MayRaise, NextArg, Thrown};
 
 /// An async generator: a body that yields values like [`Gen`]'s and may also `.await` any
 /// future between yields (timers, channels, I/O). With the `stream` feature it is a
@@ -359,16 +359,17 @@ where
 
 impl<Y, T, E, F, P> AsyncGen<Y, Result<T, E>, F, P>
 where
-    F: Future,
+    F: Future<Output: MayRaise<E>>,
     P: DerefMut<Target = Option<F>>,
 {
     /// Raises `error` at the paused yield (Python's `await g.athrow(e)`), with
-    /// [`Gen::throw`]'s rules: `Ok(Yielded)` if handled, `Ok(Complete)` if the body
-    /// finished (with the error if it propagated), and `Err(error)` back at once if the
-    /// generator is not paused at a yield (a just-created one is closed unrun).
+    /// [`Gen::throw`]'s rules and its three outcomes: `Yielded` if the body handled the
+    /// error and yielded, `Returned` if it handled it and returned, `Raised` if an error
+    /// came back out (propagated by the body, or given straight back if the generator is
+    /// not paused at a yield; a just-created one is closed unrun).
     ///
     /// ```
-    /// use yielding::{AsyncGen, Co, CoroutineState::*};
+    /// use yielding::{AsyncGen, Co, Thrown};
     ///
     /// let mut g = AsyncGen::with_send(|co: Co<i32, Result<(), String>>| async move {
     ///     co.yield_(1).await?;
@@ -376,21 +377,22 @@ where
     /// });
     /// futures::executor::block_on(async {
     ///     assert_eq!(g.anext().await, Some(1));
-    ///     assert_eq!(g.athrow("boom".into()).await, Ok(Complete(Err("boom".into()))));
+    ///     assert_eq!(g.athrow("boom".into()).await, Thrown::Raised("boom".into()));
     /// });
     /// ```
-    pub async fn athrow(&mut self, error: E) -> Result<CoroutineState<Y, F::Output>, E> {
+    pub async fn athrow(&mut self, error: E) -> Thrown<Y, <F::Output as MayRaise<E>>::Returned, E> {
         match self.state() {
-            GeneratorState::Suspended => Ok(self
-                .resume(Err(error))
-                .await
-                .expect("a suspended generator always reports a step when resumed")),
+            GeneratorState::Suspended => Thrown::from_step(
+                self.resume(Err(error))
+                    .await
+                    .expect("a suspended generator always reports a step when resumed"),
+            ),
             GeneratorState::Created => {
                 self.close();
-                Err(error)
+                Thrown::Raised(error)
             }
             GeneratorState::Running => resumed_while_running(),
-            GeneratorState::Closed => Err(error),
+            GeneratorState::Closed => Thrown::Raised(error),
         }
     }
 }

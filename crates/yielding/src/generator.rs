@@ -11,7 +11,7 @@ use core::task::{Poll, Waker};
 
 use crate::raw::delegation::{Accepted, Delegate, Step};
 use crate::raw::slot::{self, Out, Resume, Slot, Token};
-use crate::{Co, CoroutineState, GeneratorState, NextArg};
+use crate::{Co, CoroutineState, GeneratorState, MayRaise, NextArg, Thrown};
 
 /// A generator: a function that yields values, keeps its local state while paused,
 /// receives values, and ends with a return value.
@@ -525,25 +525,27 @@ where
 
 impl<Y, T, E, F, P> Gen<Y, Result<T, E>, F, P>
 where
-    F: Future,
+    F: Future<Output: MayRaise<E>>,
     P: DerefMut<Target = Option<F>>,
 {
     /// Raises `error` at the paused `yield_` (Python's `g.throw(e)`): the `yield_` evaluates
     /// to `Err(error)`, so the body can handle it and go on, or let it propagate with `?`.
     ///
     /// The send type is `Result<T, E>` for this, and the body writes
-    /// `co.yield_(x).await?` where it wants errors to propagate. A generator whose send type
-    /// is not a `Result` has no `throw` and pays nothing for it.
+    /// `co.yield_(x).await?` where it wants errors to propagate; its return type says
+    /// where an unhandled error goes ([`MayRaise`]): `Result<R, E>`, or `()` for a body
+    /// that handles every error. A generator whose send type is not a `Result` has no
+    /// `throw` and pays nothing for it.
     ///
-    /// Returns `Ok(Yielded(value))` if the body handled the error and yielded again, and
-    /// `Ok(Complete(returned))` if it finished (with `Err(error)` when it let the error
-    /// propagate). If the generator is not paused at a `yield_`, nothing runs and the error
-    /// comes straight back as `Err(error)`: as in Python, throwing into a just-created
-    /// generator closes it without running its body, and throwing into a finished one
-    /// re-raises.
+    /// Returns Python's three outcomes as a [`Thrown`]: `Yielded(value)` if the body
+    /// handled the error and yielded again, `Returned(value)` if it handled it and
+    /// returned, `Raised(error)` if an error came back out. That is the case when the body
+    /// let it propagate, and also, with nothing run, when the generator is not paused at a
+    /// `yield_`: as in Python, throwing into a just-created generator closes it without
+    /// running its body, and throwing into a finished one re-raises.
     ///
     /// ```
-    /// use yielding::{Co, CoroutineState::*, Gen};
+    /// use yielding::{Co, Gen, Thrown};
     ///
     /// let mut g = Gen::with_send(|co: Co<i32, Result<(), String>>| async move {
     ///     if let Err(e) = co.yield_(1).await {
@@ -553,20 +555,21 @@ where
     ///     Ok::<_, String>("finished")
     /// });
     /// assert_eq!(g.next(), Some(1));
-    /// assert_eq!(g.throw("handled".into()), Ok(Yielded(2)));
-    /// assert_eq!(g.throw("fatal".into()), Ok(Complete(Err("fatal".into()))));
-    /// assert_eq!(g.throw("late".into()), Err("late".into()));
+    /// assert_eq!(g.throw("handled".into()), Thrown::Yielded(2));
+    /// assert_eq!(g.throw("fatal".into()), Thrown::Raised("fatal".into()));
+    /// assert_eq!(g.throw("late".into()), Thrown::Raised("late".into()));
     /// ```
-    pub fn throw(&mut self, error: E) -> Result<CoroutineState<Y, F::Output>, E> {
+    pub fn throw(&mut self, error: E) -> Thrown<Y, <F::Output as MayRaise<E>>::Returned, E> {
         match self.state {
-            GeneratorState::Suspended => self.drive(Some(Err(error))).ok_or_else(|| {
-                unreachable!("a suspended generator always reports a step when resumed")
-            }),
+            GeneratorState::Suspended => match self.drive(Some(Err(error))) {
+                Some(step) => Thrown::from_step(step),
+                None => unreachable!("a suspended generator always reports a step when resumed"),
+            },
             GeneratorState::Created => {
                 self.close();
-                Err(error)
+                Thrown::Raised(error)
             }
-            GeneratorState::Running | GeneratorState::Closed => Err(error),
+            GeneratorState::Running | GeneratorState::Closed => Thrown::Raised(error),
         }
     }
 }

@@ -93,7 +93,7 @@
 //! | priming `next(g)` before `send` | [`Gen::start`] (or `next()`) |
 //! | `StopIteration.value` | [`Gen::take_return`], or `Complete(value)` from [`Gen::resume`] |
 //! | exhausted stays exhausted | every later resume returns `None`; never panics |
-//! | `g.throw(e)` | [`Gen::throw`], when the send type is `Result<T, E>` |
+//! | `g.throw(e)`: yields, stops, or raises | [`Gen::throw`], when the send type is `Result<T, E>`: [`Thrown::Yielded`], [`Thrown::Returned`], [`Thrown::Raised`] |
 //! | `g.close()`, `finally:` | [`Gen::close`] or drop; cleanup is `Drop` of the live locals |
 //! | `r = yield from sub` | `let r = yield from sub;` (or `co.`[`yield_from`](Co::yield_from)`(sub).await`) |
 //! | `yield from iterable` | `yield from iterable;` (or `co.`[`yield_from_iter`](Co::yield_from_iter)`(iterable).await`) |
@@ -110,8 +110,8 @@
 //!   Python's raises `TypeError`; [`Gen::start`] and `next()` start it. [`Gen::resume`]
 //!   accepts any first argument and drops it unobserved, as a std coroutine written
 //!   `|_| ...` would.
-//! - **Return value.** Delivered exactly once: as `Complete(value)` by [`Gen::resume`] and
-//!   [`Gen::throw`], or kept for [`Gen::take_return`] when `next`, `send` or `start` saw the
+//! - **Return value.** Delivered exactly once: as `Complete(value)` by [`Gen::resume`],
+//!   as [`Thrown::Returned`] by [`Gen::throw`], or kept for [`Gen::take_return`] when `next`, `send` or `start` saw the
 //!   end. Iterating with `for` leaves it there, unclaimed until the generator is dropped.
 //! - **Exhaustion is fused.** Once finished (or closed, or ended by a panic), every resume
 //!   returns `None`, forever, without panicking. [`Gen`] is a [`FusedIterator`](core::iter::FusedIterator)
@@ -120,7 +120,9 @@
 //!   for `Option<T>`, `Ok(..)` for `Result<T, E>`. A generator is an `Iterator` when its send
 //!   type has such a value.
 //! - **`throw`.** A generator that can be thrown into receives `Result<T, E>`: the paused
-//!   `yield_` evaluates to `Err(e)`, which the body handles or propagates with `?`.
+//!   `yield_` evaluates to `Err(e)`, which the body handles or propagates with `?`. A throw
+//!   has Python's three outcomes, one [`Thrown`]: `Yielded(value)`, `Returned(value)`, or
+//!   `Raised(e)`, whether the body let the error out or never ran (fresh or finished).
 //!   Generators with any other send type have no `throw` and pay nothing for it.
 //! - **`close` and `finally`.** Python's `finally` is Rust's `Drop`: closing or dropping a
 //!   paused generator drops its live locals, innermost delegate first. Cleanup cannot yield,
@@ -357,7 +359,7 @@ pub use generator::Gen;
 pub use next_arg::NextArg;
 pub use recursive::{Rec, RecYield, Recurse, Recursive, RecursiveFn, TailCall};
 pub use shared::{AlreadyRunning, SharedGen};
-pub use state::{CoroutineState, GeneratorState};
+pub use state::{CoroutineState, GeneratorState, MayRaise, Thrown};
 pub use unplaced::Unplaced;
 
 #[doc(hidden)]

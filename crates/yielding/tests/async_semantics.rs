@@ -9,7 +9,7 @@ use std::task::{Context, Poll, Waker};
 
 use futures::StreamExt;
 use futures::executor::block_on;
-use yielding::{AsyncGen, Co, CoroutineState, GeneratorState, async_generator, generator};
+use yielding::{AsyncGen, Co, CoroutineState, GeneratorState, Thrown, async_generator, generator};
 
 fn assert_fused<S: futures::stream::FusedStream>(stream: &S) -> bool {
     stream.is_terminated()
@@ -120,7 +120,7 @@ fn athrow_handled_by_the_body() {
     });
     block_on(async {
         assert_eq!(g.anext().await, Some(0));
-        assert_eq!(g.athrow("x").await, Ok(CoroutineState::Yielded(1)));
+        assert_eq!(g.athrow("x").await, Thrown::Yielded(1));
     });
 }
 
@@ -140,10 +140,7 @@ fn athrow_unhandled_finishes_the_generator() {
     });
     block_on(async {
         assert_eq!(g.anext().await, Some(1));
-        assert_eq!(
-            g.athrow("fatal").await,
-            Ok(CoroutineState::Complete(Err("fatal")))
-        );
+        assert_eq!(g.athrow("fatal").await, Thrown::Raised("fatal"));
         assert_eq!(g.anext().await, None);
     });
     assert_eq!(log.events(), ["finally body"]);
@@ -160,7 +157,7 @@ fn athrow_into_a_just_created_generator_closes_it_unrun() {
         co.yield_(1).await?;
         Ok::<_, &str>(())
     });
-    assert_eq!(block_on(g.athrow("early")), Err("early"));
+    assert_eq!(block_on(g.athrow("early")), Thrown::Raised("early"));
     assert_eq!(g.state(), GeneratorState::Closed);
     assert!(log.events().is_empty());
 }

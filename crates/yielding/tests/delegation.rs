@@ -10,7 +10,7 @@ use std::pin::{Pin, pin};
 use std::rc::Rc;
 use std::task::Poll;
 
-use yielding::{AsyncGen, Co, CoroutineState, Gen, GeneratorState};
+use yielding::{AsyncGen, Co, Gen, GeneratorState, Thrown};
 
 #[path = "support/log.rs"]
 mod log;
@@ -131,7 +131,7 @@ fn a_throw_goes_to_the_innermost_delegate_and_propagates_outwards_if_unhandled()
     let mut g = level(3, log.clone());
     assert_eq!(g.next(), Some(1));
     let step = g.throw("boom".to_string());
-    assert_eq!(step, Ok(CoroutineState::Complete(Err("boom".to_string()))));
+    assert_eq!(step, Thrown::Raised("boom".to_string()));
     assert_eq!(
         log.events(),
         [

@@ -1,7 +1,7 @@
 //! The grammar inside `generator! { ... }`, each form checked against the behaviour of the
 //! Python it mirrors.
 
-use yielding::{CoroutineState, Gen, GeneratorState, generator};
+use yielding::{CoroutineState, Gen, GeneratorState, Thrown, generator};
 
 #[test]
 fn yield_statement_and_bare_yield() {
@@ -182,9 +182,9 @@ fn throw_with_the_macro() {
         Ok("finished")
     });
     assert_eq!(g.next(), Some(1));
-    assert_eq!(g.throw("handled"), Ok(CoroutineState::Yielded(-1)));
+    assert_eq!(g.throw("handled"), Thrown::Yielded(-1));
     assert_eq!(g.next(), Some(2));
-    assert_eq!(g.throw("fatal"), Ok(CoroutineState::Complete(Err("fatal"))));
+    assert_eq!(g.throw("fatal"), Thrown::Raised("fatal"));
 }
 
 #[test]

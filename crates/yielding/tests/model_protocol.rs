@@ -23,7 +23,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use proptest::prelude::*;
-use yielding::{Co, CoroutineState, Gen, GeneratorState};
+use yielding::{Co, CoroutineState, Gen, GeneratorState, Thrown};
 
 #[path = "support/proptest_config.rs"]
 mod proptest_config;
@@ -395,14 +395,20 @@ impl Model {
     /// `throw(e)`: the outcome is returned, never kept. Into a created generator the error
     /// is raised before the first line runs, so the generator closes unrun and the error
     /// comes back (PEP 342 / CPython); into a finished one it is re-raised at once.
-    fn throw(&mut self, e: u32) -> Result<Outcome, u32> {
+    /// Python's three outcomes: the next yielded value, a stop carrying the return value,
+    /// or the exception propagating out of `throw`.
+    fn throw(&mut self, e: u32) -> Thrown<u32, u32, u32> {
         match self.state {
             MState::Created => {
                 self.state = MState::Closed;
-                Err(e)
+                Thrown::Raised(e)
             }
-            MState::Suspended => Ok(self.resume(Some(Err(e)))),
-            MState::Closed => Err(e),
+            MState::Suspended => match self.resume(Some(Err(e))) {
+                Outcome::Yielded(v) => Thrown::Yielded(v),
+                Outcome::Complete(Ok(r)) => Thrown::Returned(r),
+                Outcome::Complete(Err(e)) => Thrown::Raised(e),
+            },
+            MState::Closed => Thrown::Raised(e),
         }
     }
 
@@ -474,12 +480,9 @@ fn check(program: Rc<Program>, script: Vec<Op>) -> Result<(), TestCaseError> {
             Op::Send(v) => {
                 prop_assert_eq!(caught(|| g.send(Ok(Some(*v)))), model.send(*v), "op {}", i)
             }
-            Op::Throw(e) => prop_assert_eq!(
-                caught(|| g.throw(*e).map(outcome)),
-                Ok(model.throw(*e)),
-                "op {}",
-                i
-            ),
+            Op::Throw(e) => {
+                prop_assert_eq!(caught(|| g.throw(*e)), Ok(model.throw(*e)), "op {}", i)
+            }
             Op::Close => {
                 g.close();
                 model.close();

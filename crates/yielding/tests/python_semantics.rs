@@ -4,7 +4,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
-use yielding::{Co, CoroutineState, Gen, GeneratorState};
+use yielding::{Co, CoroutineState, Gen, GeneratorState, Thrown};
 
 #[path = "support/log.rs"]
 mod log;
@@ -249,9 +249,9 @@ fn thrown_error_can_be_handled_by_the_body() {
         }
     });
     assert_eq!(g.next(), Some(0));
-    assert_eq!(g.throw("boom"), Ok(CoroutineState::Yielded(1)));
+    assert_eq!(g.throw("boom"), Thrown::Yielded(1));
     assert_eq!(g.next(), Some(1));
-    assert_eq!(g.throw("again"), Ok(CoroutineState::Yielded(2)));
+    assert_eq!(g.throw("again"), Thrown::Yielded(2));
 }
 
 #[test]
@@ -270,7 +270,7 @@ fn thrown_error_that_propagates_finishes_the_generator() {
         Ok("unreached")
     });
     assert_eq!(g.next(), Some(1));
-    assert_eq!(g.throw("fatal"), Ok(CoroutineState::Complete(Err("fatal"))));
+    assert_eq!(g.throw("fatal"), Thrown::Raised("fatal"));
     assert_eq!(log.events(), ["finally body"]);
     assert_eq!(g.state(), GeneratorState::Closed);
     assert_eq!(g.next(), None);
@@ -287,7 +287,7 @@ fn throw_into_a_just_created_generator_closes_it_without_running_the_body() {
         co.yield_(1).await?;
         Ok::<_, &str>(())
     });
-    assert_eq!(g.throw("early"), Err("early"));
+    assert_eq!(g.throw("early"), Thrown::Raised("early"));
     assert_eq!(g.state(), GeneratorState::Closed);
     assert!(log.events().is_empty());
     assert_eq!(g.next(), None);
@@ -301,7 +301,7 @@ fn throw_into_a_finished_generator_raises_in_the_caller() {
         Ok::<_, &str>(())
     });
     assert_eq!((&mut g).count(), 1);
-    assert_eq!(g.throw("late"), Err("late"));
+    assert_eq!(g.throw("late"), Thrown::Raised("late"));
 }
 
 // ---- close and cleanup ---------------------------------------------------------------
@@ -457,8 +457,8 @@ fn yield_from_forwards_throw_to_the_delegate() {
         Ok::<_, &str>(())
     });
     assert_eq!(outer.next(), Some(0));
-    assert_eq!(outer.throw("x"), Ok(CoroutineState::Yielded(10)));
-    assert_eq!(outer.throw("y"), Ok(CoroutineState::Yielded(21)));
+    assert_eq!(outer.throw("x"), Thrown::Yielded(10));
+    assert_eq!(outer.throw("y"), Thrown::Yielded(21));
 }
 
 #[test]
@@ -485,10 +485,7 @@ fn unhandled_throw_propagates_out_of_delegate_and_delegator() {
         Ok(())
     });
     assert_eq!(outer.next(), Some(1));
-    assert_eq!(
-        outer.throw("fatal"),
-        Ok(CoroutineState::Complete(Err("fatal")))
-    );
+    assert_eq!(outer.throw("fatal"), Thrown::Raised("fatal"));
     assert_eq!(log.events(), ["finally inner", "finally outer"]);
 }
 

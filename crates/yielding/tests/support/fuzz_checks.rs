@@ -20,7 +20,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use yielding::io::{DEFAULT_MAX_LINE_LEN, ErrorKind, LineReader, Newline, ReadOptions, Terminator};
-use yielding::{Co, CoroutineState, Gen, GeneratorState, NextArg};
+use yielding::{Co, CoroutineState, Gen, GeneratorState, NextArg, Thrown};
 
 /// Reads the input a byte at a time; past the end every byte is 0.
 struct Bytes<'a> {
@@ -378,7 +378,7 @@ fn decode_op(input: &mut Bytes<'_>) -> Op {
 enum Seen {
     Item(Option<u32>),
     Step(Option<CoroutineState<u32, Ret>>),
-    Thrown(Result<CoroutineState<u32, Ret>, u32>),
+    Thrown(Thrown<u32, u32, u32>),
     Returned(Option<Ret>),
     State(GeneratorState),
     Nothing,
@@ -441,16 +441,23 @@ pub(crate) fn check_protocol(data: &[u8], test_panics: bool) {
                 _ => (Seen::Item(g.send(Ok(Some(x)))), Seen::Item(None)),
             },
             Op::Throw(e) => {
+                // Python's three outcomes of `g.throw(e)`: the next yielded value, a
+                // stop carrying the return value, or the exception coming back out.
                 let want = match model.state {
-                    GeneratorState::Suspended => Ok(model.run(Some(Err(e)))),
+                    GeneratorState::Suspended => match model.run(Some(Err(e))) {
+                        CoroutineState::Yielded(y) => Thrown::Yielded(y),
+                        CoroutineState::Complete(Ok(r)) => Thrown::Returned(r),
+                        CoroutineState::Complete(Err(e)) => Thrown::Raised(e),
+                    },
                     GeneratorState::Created => {
                         model.close();
-                        Err(e)
+                        Thrown::Raised(e)
                     }
-                    _ => Err(e),
+                    _ => Thrown::Raised(e),
                 };
                 let got = g.throw(e);
-                if let Ok(CoroutineState::Complete(_)) = got {
+                // From a suspended generator, anything but a yield is the body's return.
+                if before == GeneratorState::Suspended && !matches!(got, Thrown::Yielded(_)) {
                     deliveries += 1;
                 }
                 (Seen::Thrown(got), Seen::Thrown(want))
