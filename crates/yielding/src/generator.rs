@@ -300,7 +300,32 @@ where
     /// innermost first (see `raw::delegation`).
     #[inline(always)]
     fn finish(&mut self) {
+        let paused = self.is_paused();
         self.state = GeneratorState::Closed;
+        self.drop_body(paused);
+    }
+
+    /// Whether the body has started and neither returned nor panicked: it is paused at a
+    /// yield, or (async) awaits.
+    #[inline(always)]
+    fn is_paused(&self) -> bool {
+        matches!(
+            self.state,
+            GeneratorState::Suspended | GeneratorState::Running
+        )
+    }
+
+    /// Drops the body. Dropping a `paused` body is a close, which its cleanup code can
+    /// tell (`Co::is_closing`, `Co::on_close`: Python's `except GeneratorExit`).
+    #[inline(always)]
+    fn drop_body(&mut self, paused: bool) {
+        #[cfg(feature = "std")]
+        if paused || self.body.is_some() {
+            // A body that never ran is not being closed, even inside another's close.
+            let body = &mut self.body;
+            return crate::closing::dropping_body(paused, || body.set(None));
+        }
+        let _ = paused;
         self.body.set(None);
     }
 
@@ -723,7 +748,8 @@ impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> Unpin for Gen<Y, S, F, P>
 impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> Drop for Gen<Y, S, F, P> {
     #[inline]
     fn drop(&mut self) {
-        self.body.set(None);
+        let paused = self.is_paused();
+        self.drop_body(paused);
     }
 }
 

@@ -338,6 +338,8 @@ extern crate alloc;
 extern crate std;
 
 mod async_generator;
+#[cfg(feature = "std")]
+mod closing;
 mod co;
 mod generator;
 #[cfg(feature = "io")]
@@ -354,6 +356,8 @@ mod state;
 mod unplaced;
 
 pub use async_generator::AsyncGen;
+#[cfg(feature = "std")]
+pub use closing::{OnClose, is_closing, on_close};
 pub use co::{Co, Yield};
 pub use generator::Gen;
 pub use next_arg::NextArg;

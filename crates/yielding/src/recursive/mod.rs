@@ -301,6 +301,17 @@ where
     /// ```
     pub fn close(&mut self) {
         self.first = None;
+        self.drop_frames();
+    }
+
+    /// Drops every live call, innermost first: with calls live, a close that cleanup code
+    /// can tell (`on_close`, `is_closing`).
+    fn drop_frames(&mut self) {
+        #[cfg(feature = "std")]
+        if !self.frames.is_empty() {
+            let frames = &mut self.frames;
+            return crate::closing::dropping_body(true, || frames.clear());
+        }
         self.frames.clear();
     }
 
@@ -405,6 +416,16 @@ where
             }
         }
         self.resume()
+    }
+}
+
+/// Dropping a generator with calls live closes it: the calls are dropped innermost first.
+impl<Y, A, R, F> Drop for Recursive<Y, A, R, F>
+where
+    F: RecursiveFn<Y, A, R>,
+{
+    fn drop(&mut self) {
+        self.drop_frames();
     }
 }
 
