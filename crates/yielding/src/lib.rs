@@ -353,17 +353,19 @@ mod raw;
 mod recursive;
 mod shared;
 mod state;
+mod try_gen;
 mod unplaced;
 
 pub use async_generator::AsyncGen;
 #[cfg(feature = "std")]
-pub use closing::{OnClose, is_closing, on_close};
+pub use closing::{OnClose, on_close};
 pub use co::{Co, Yield};
 pub use generator::Gen;
 pub use next_arg::NextArg;
 pub use recursive::{Rec, RecYield, Recurse, Recursive, RecursiveFn, TailCall};
 pub use shared::{AlreadyRunning, SharedGen};
 pub use state::{CoroutineState, GeneratorState, MayRaise, Thrown};
+pub use try_gen::{TryAsyncGen, TryGen};
 pub use unplaced::Unplaced;
 
 #[doc(hidden)]
