@@ -316,17 +316,26 @@ where
     }
 
     /// Drops the body. Dropping a `paused` body is a close, which its cleanup code can
-    /// tell (`Co::is_closing`, `Co::on_close`: Python's `except GeneratorExit`).
+    /// tell (`on_close`: Python's `except GeneratorExit`).
     #[inline(always)]
     fn drop_body(&mut self, paused: bool) {
         #[cfg(feature = "std")]
-        if paused || self.body.is_some() {
-            // A body that never ran is not being closed, even inside another's close.
-            let body = &mut self.body;
-            return crate::closing::dropping_body(paused, || body.set(None));
+        if crate::closing::guards_alive() {
+            return self.drop_body_marked(paused);
         }
         let _ = paused;
         self.body.set(None);
+    }
+
+    /// [`drop_body`](Gen::drop_body) while a close guard is alive: out of line, so that a
+    /// program without guards keeps the drop small (see `closing`).
+    #[cfg(feature = "std")]
+    #[cold]
+    #[inline(never)]
+    fn drop_body_marked(&mut self, paused: bool) {
+        // A body that never ran is not being closed, even inside another's close.
+        let body = &mut self.body;
+        crate::closing::dropping_body(paused, || body.set(None));
     }
 
     /// Takes the return value, if the generator finished during [`next`](Iterator::next),

@@ -305,10 +305,10 @@ where
     }
 
     /// Drops every live call, innermost first: with calls live, a close that cleanup code
-    /// can tell (`on_close`, `is_closing`).
+    /// can tell (`on_close`).
     fn drop_frames(&mut self) {
         #[cfg(feature = "std")]
-        if !self.frames.is_empty() {
+        if !self.frames.is_empty() && crate::closing::guards_alive() {
             let frames = &mut self.frames;
             return crate::closing::dropping_body(true, || frames.clear());
         }
