@@ -353,6 +353,7 @@ mod raw;
 mod recursive;
 mod shared;
 mod state;
+mod try_gen;
 mod unplaced;
 
 pub use async_generator::AsyncGen;
@@ -364,6 +365,7 @@ pub use next_arg::NextArg;
 pub use recursive::{Rec, RecYield, Recurse, Recursive, RecursiveFn, TailCall};
 pub use shared::{AlreadyRunning, SharedGen};
 pub use state::{CoroutineState, GeneratorState, MayRaise, Thrown};
+pub use try_gen::{TryAsyncGen, TryGen};
 pub use unplaced::Unplaced;
 
 #[doc(hidden)]
