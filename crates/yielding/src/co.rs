@@ -162,14 +162,14 @@ impl<Y, S> Co<Y, S> {
         finished_delegate_return(delegate)
     }
 
-    /// Yields every item of `items`, then evaluates to `None` (Python's `yield from
-    /// iterable`).
+    /// Yields every item of `items` (Python's `yield from iterable`).
     ///
     /// An iterator cannot receive values. While it is the delegate, what `next()` sends is
-    /// simply the cue for its next item; anything else the caller sends or throws (a value
-    /// for which [`NextArg::is_next_arg`] is false) stops the delegation there and is handed
-    /// to the body as `Some(value)`, so nothing is lost. Python raises `AttributeError` in
-    /// the delegating generator in that case.
+    /// simply the cue for its next item. Anything else the caller sends or throws (a value
+    /// for which [`NextArg::is_next_arg`] is false) has nowhere to go: Python raises there
+    /// (`AttributeError` for a send, the error itself for a throw), and so this panics,
+    /// naming the call, and the generator is closed. To handle such a value, use
+    /// [`yield_from_iter_until_sent`](Co::yield_from_iter_until_sent).
     ///
     /// ```
     /// use yielding::Gen;
@@ -180,7 +180,33 @@ impl<Y, S> Co<Y, S> {
     /// });
     /// assert_eq!(g.collect::<Vec<_>>(), [1, 2, 3, 4]);
     /// ```
-    pub async fn yield_from_iter<I>(&self, items: I) -> Option<S>
+    #[track_caller]
+    pub fn yield_from_iter<I>(&self, items: I) -> impl Future<Output = ()>
+    where
+        I: IntoIterator<Item = Y>,
+        S: NextArg,
+    {
+        unhandled_send(self.yield_from_iter_until_sent(items), "an iterable")
+    }
+
+    /// Yields every item of `items` until the caller sends a value the iterator cannot take
+    /// (or throws an error), and evaluates to that value, or to `None` once `items` is
+    /// exhausted. The rest of `items` is dropped unyielded. This is the `yield from`
+    /// whose value the body handles (`if let Some(v) = yield from items { .. }`).
+    ///
+    /// ```
+    /// use yielding::{Co, Gen};
+    ///
+    /// let mut g = Gen::with_send(|co: Co<u32, Option<&str>>| async move {
+    ///     if let Some(word) = co.yield_from_iter_until_sent(0..10).await {
+    ///         co.yield_(word.len() as u32).await;
+    ///     }
+    /// });
+    /// assert_eq!(g.next(), Some(0));
+    /// assert_eq!(g.next(), Some(1));
+    /// assert_eq!(g.send(Some("stop")), Some(4)); // the iterator stopped at 1
+    /// ```
+    pub async fn yield_from_iter_until_sent<I>(&self, items: I) -> Option<S>
     where
         I: IntoIterator<Item = Y>,
         S: NextArg,
@@ -251,9 +277,11 @@ impl<Y, S> Co<Y, S> {
         .await;
     }
 
-    /// Yields every item of `stream`, then evaluates to `None` (`yield from` a `Stream` in
-    /// an async generator). Like [`yield_from_iter`](Co::yield_from_iter), a sent value
-    /// that is not [`NextArg::next_arg`] stops the delegation and is handed back.
+    /// Yields every item of `stream` (`yield from` a `Stream` in an async generator). Like
+    /// [`yield_from_iter`](Co::yield_from_iter), a sent value that is not
+    /// [`NextArg::next_arg`] (or a thrown error) has nowhere to go and panics, naming the
+    /// call; [`yield_from_stream_until_sent`](Co::yield_from_stream_until_sent) hands it
+    /// back instead.
     ///
     /// ```
     /// use yielding::AsyncGen;
@@ -275,7 +303,38 @@ impl<Y, S> Co<Y, S> {
     /// });
     /// ```
     #[cfg(feature = "stream")]
-    pub async fn yield_from_stream<T>(&self, stream: T) -> Option<S>
+    #[track_caller]
+    pub fn yield_from_stream<T>(&self, stream: T) -> impl Future<Output = ()>
+    where
+        T: futures_core::Stream<Item = Y>,
+        S: NextArg,
+    {
+        unhandled_send(self.yield_from_stream_until_sent(stream), "a stream")
+    }
+
+    /// Yields every item of `stream` until the caller sends a value it cannot take (or
+    /// throws an error), and evaluates to that value, or to `None` once the stream ends;
+    /// as [`yield_from_iter_until_sent`](Co::yield_from_iter_until_sent).
+    ///
+    /// ```
+    /// use yielding::{AsyncGen, Co};
+    ///
+    /// let mut g = AsyncGen::with_send(|co: Co<u32, Option<u32>>| async move {
+    ///     let ticks = AsyncGen::new(|co| async move {
+    ///         for i in 0.. {
+    ///             co.yield_(i).await;
+    ///         }
+    ///     });
+    ///     co.yield_from_stream_until_sent(ticks).await
+    /// });
+    /// futures::executor::block_on(async {
+    ///     assert_eq!(g.anext().await, Some(0));
+    ///     assert_eq!(g.asend(Some(9)).await, None);
+    ///     assert_eq!(g.take_return(), Some(Some(Some(9))));
+    /// });
+    /// ```
+    #[cfg(feature = "stream")]
+    pub async fn yield_from_stream_until_sent<T>(&self, stream: T) -> Option<S>
     where
         T: futures_core::Stream<Item = Y>,
         S: NextArg,
@@ -291,11 +350,45 @@ impl<Y, S> Co<Y, S> {
     }
 }
 
+/// A `yield from` an iterable or a stream whose value is not wanted: the delegation, then
+/// a panic if a value sent (or an error thrown) stopped it. Python raises there:
+/// `AttributeError` for a send (an iterator has no `send`), the error itself for a throw.
+/// Shared by [`Co::yield_from_iter`], [`Co::yield_from_stream`] and the statement form of
+/// the macros' `yield from`.
+#[track_caller]
+#[inline(always)]
+pub(crate) fn unhandled_send<S>(
+    delegation: impl Future<Output = Option<S>>,
+    operand: &'static str,
+) -> impl Future<Output = ()> {
+    let at = core::panic::Location::caller();
+    async move {
+        if delegation.await.is_some() {
+            unhandled_send_failed(at, operand)
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn unhandled_send_failed(at: &core::panic::Location<'_>, operand: &str) -> ! {
+    panic!(
+        "yielding: a value was sent, or an error thrown, into `yield from` {operand} at {at}, \
+         which cannot receive it (Python raises there: AttributeError for a send, the \
+         error for a throw). To handle it, use the value of the `yield from` \
+         (`if let Some(sent) = yield from items {{ .. }}`), or `yield_from_iter_until_sent` \
+         (`yield_from_stream_until_sent`)"
+    )
+}
+
 #[track_caller]
 fn started_delegate() -> ! {
     panic!(
-        "yielding: yield_from was given a generator that is already started; \
-         it must be fresh or finished, because there is no value to resume it with"
+        "yielding: yield_from was given a generator that is already started; it must be \
+         fresh or finished. Python resumes a paused one with next(), but a send type in \
+         general has no value meaning `next`. To go on with a paused generator whose send \
+         type has one, iterate it: `co.yield_from_iter(&mut g)` (its return value stays in \
+         `g.take_return()`)"
     )
 }
 

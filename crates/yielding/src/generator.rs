@@ -627,7 +627,9 @@ fn start_when_started() -> ! {
 fn send_before_start() -> ! {
     panic!(
         "yielding: send() to a just-created generator: no yield_ is paused to receive the \
-         value; call start() or next() first"
+         value (Python raises TypeError for a value other than None). Call start() or next() \
+         first: Python's priming send(None) is start() here, because send takes any send \
+         type and a value of an arbitrary type cannot be asked whether it is a None"
     )
 }
 

@@ -95,10 +95,12 @@
 //! | exhausted stays exhausted | every later resume returns `None`; never panics |
 //! | `g.throw(e)`: yields, stops, or raises | [`Gen::throw`], when the send type is `Result<T, E>`: [`Thrown::Yielded`], [`Thrown::Returned`], [`Thrown::Raised`] |
 //! | `g.close()`, `finally:` | [`Gen::close`] or drop; cleanup is `Drop` of the live locals |
+//! | `except GeneratorExit:` | `let _closed = `[`on_close`]`(\|\| ...);` runs only when a close (or a drop while paused) drops it |
 //! | `r = yield from sub` | `let r = yield from sub;` (or `co.`[`yield_from`](Co::yield_from)`(sub).await`) |
-//! | `yield from iterable` | `yield from iterable;` (or `co.`[`yield_from_iter`](Co::yield_from_iter)`(iterable).await`) |
+//! | `yield from iterable` | `yield from iterable;` (or `co.`[`yield_from_iter`](Co::yield_from_iter)`(iterable).await`); a send or throw into the statement form panics, as Python raises there, and the expression form hands it back: `if let Some(v) = yield from iterable { .. }` |
 //! | `inspect.getgeneratorstate(g)` | [`Gen::state`] |
-//! | "generator already executing" | impossible through `&mut`; [`SharedGen`] reports [`AlreadyRunning`] |
+//! | "generator already executing" | impossible through `&mut`; through a [`SharedGen`], `next`/`send`/`throw`/`close` panic with that message and their `try_` forms return [`AlreadyRunning`] |
+//! | `async for x in s:`; an exception reaching `async for` | `for await x in s { .. }` in [`async_generator!`]; [`try_async_generator!`] ends the stream with the `Err` |
 //!
 //! # The protocol
 //!
@@ -107,7 +109,13 @@
 //!   [`Gen::send`] and [`Gen::start`] are Python's spellings.
 //! - **The first resume.** The body starts at its top, where no `yield_` is paused to
 //!   receive a value. [`Gen::send`] on a just-created generator therefore panics, as
-//!   Python's raises `TypeError`; [`Gen::start`] and `next()` start it. [`Gen::resume`]
+//!   Python's raises `TypeError`; [`Gen::start`] and `next()` start it. Python's priming
+//!   `g.send(None)` is `g.start()` here: `send` takes any send type, and stable Rust cannot
+//!   ask a value of an arbitrary type whether it is a "None" (that would need
+//!   specialization), so `send` cannot start a generator for some values and refuse others.
+//!   For the same reason `yield from` a generator that is already paused panics (Python
+//!   resumes it with `next()`); `co.yield_from_iter(&mut g)` goes on with it when its send
+//!   type has a [`NextArg`]. [`Gen::resume`]
 //!   accepts any first argument and drops it unobserved, as a std coroutine written
 //!   `|_| ...` would.
 //! - **Return value.** Delivered exactly once: as `Complete(value)` by [`Gen::resume`],

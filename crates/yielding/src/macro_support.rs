@@ -157,7 +157,8 @@ delegate_to_generator! {
     &mut AsyncGen<Y, S, F, P> => yield_from_async,
 }
 
-/// `yield from` anything iterable: [`Co::yield_from_iter`].
+/// `yield from` anything iterable: [`Co::yield_from_iter_until_sent`], or in the statement
+/// form [`Co::yield_from_iter`].
 pub trait DelegateToIterable<Y, S> {
     /// A value sent that an iterator cannot take, if any.
     type Output;
@@ -176,16 +177,17 @@ where
     type Output = Option<S>;
     #[inline(always)]
     fn __yielding_yield_from(self, co: &Co<Y, S>) -> impl Future<Output = Self::Output> {
-        co.yield_from_iter(self.take())
+        co.yield_from_iter_until_sent(self.take())
     }
     #[inline(always)]
     #[track_caller]
     fn __yielding_yield_from_statement(self, co: &Co<Y, S>) -> impl Future<Output = ()> {
-        unhandled_send(co.yield_from_iter(self.take()), "an iterable")
+        co.yield_from_iter(self.take())
     }
 }
 
-/// `yield from` a stream: [`Co::yield_from_stream`].
+/// `yield from` a stream: [`Co::yield_from_stream_until_sent`], or in the statement form
+/// [`Co::yield_from_stream`].
 pub trait DelegateToStream<Y, S> {
     /// A value sent that a stream cannot take, if any.
     type Output;
@@ -205,42 +207,13 @@ where
     type Output = Option<S>;
     #[inline(always)]
     fn __yielding_yield_from(self, co: &Co<Y, S>) -> impl Future<Output = Self::Output> {
-        co.yield_from_stream(self.take())
+        co.yield_from_stream_until_sent(self.take())
     }
     #[inline(always)]
     #[track_caller]
     fn __yielding_yield_from_statement(self, co: &Co<Y, S>) -> impl Future<Output = ()> {
-        unhandled_send(co.yield_from_stream(self.take()), "a stream")
+        co.yield_from_stream(self.take())
     }
-}
-
-/// The statement form of `yield from` an iterable or a stream: the delegation, and a panic
-/// if a value sent (or an error thrown) stopped it, since the body has said it wants no
-/// value from it. Python raises there: `AttributeError` for a send (an iterator has no
-/// `send`), the error itself for a throw.
-#[track_caller]
-#[inline(always)]
-fn unhandled_send<S>(
-    delegation: impl Future<Output = Option<S>>,
-    operand: &'static str,
-) -> impl Future<Output = ()> {
-    let at = core::panic::Location::caller();
-    async move {
-        if delegation.await.is_some() {
-            unhandled_send_failed(at, operand)
-        }
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn unhandled_send_failed(at: &core::panic::Location<'_>, operand: &str) -> ! {
-    panic!(
-        "yielding: a value was sent, or an error thrown, into `yield from` {operand} at {at}, \
-         which cannot receive it (Python raises there: AttributeError for a send, the \
-         error for a throw). To handle it, use the value of the `yield from`: \
-         `if let Some(sent) = yield from items {{ .. }}`"
-    )
 }
 
 /// `for await`'s operand. As for [`DelegateTo`], method lookup picks the case: a `Stream`

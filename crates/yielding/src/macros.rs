@@ -29,14 +29,14 @@
 /// | `yield expr;` | yield `expr` |
 /// | `yield;` | yield `()` |
 /// | `let v = yield expr;`, `total += yield x;` | `yield` is an expression: its value is what the caller sent |
-/// | `yield from sub` | delegate to a generator (by value or `&mut`) or anything iterable; evaluates to the generator's return value (for an iterable, see [`Co::yield_from_iter`](crate::Co::yield_from_iter)) |
+/// | `yield from sub` | delegate to a generator (by value or `&mut`) or anything iterable; evaluates to the generator's return value (for an iterable, see [`Co::yield_from_iter_until_sent`](crate::Co::yield_from_iter_until_sent)) |
 /// | `yield from items;` | its value unused (a statement, or the end of a block whose value is unused): a generator's return value is dropped; a value sent (or an error thrown) into an iterable or a stream panics, naming the `yield from`, where Python raises |
 /// | `if let Some(sent) = yield from items { .. }` | its value used: an iterable or a stream stops at a value sent (or an error thrown) and hands it over; `None` when it ran to its end |
 /// | `yield from x?` | `yield from (x?)`: the operand is everything to the right, as in Python; `(yield from g)?` applies `?` to the delegate's return value |
 /// | `match (yield x) { .. }` | the parentheses are fine (Python needs them too) |
-/// | `for await x in stream { .. }` | [`async_generator!`] only: Python's `async for`, over a `Stream` (`yield`, `break` and `continue` work inside) |
+/// | `for await x in stream { .. }` | [`async_generator!`](crate::async_generator) only: Python's `async for`, over a `Stream` (`yield`, `break` and `continue` work inside) |
 /// | `return expr;`, or a tail expression | the return value |
-/// | `?` | works when the return type is a `Result` (name it in the header if inference needs it); the error is the return value, for [`Gen::take_return`](crate::Gen::take_return). [`try_generator!`] makes it the iterator's last item instead |
+/// | `?` | works when the return type is a `Result` (name it in the header if inference needs it); the error is the return value, for [`Gen::take_return`](crate::Gen::take_return). [`try_generator!`](crate::try_generator) makes it the iterator's last item instead |
 ///
 /// `from` after `yield` means delegation unless a `;` or `,` follows it (or nothing), so
 /// `yield from;` yields a variable named `from`. Anywhere else write `yield (from)`.
@@ -151,7 +151,7 @@ macro_rules! generator {
 /// Creates an async generator ([`AsyncGen`](crate::AsyncGen)) from a block written with
 /// Python's `yield` syntax, in which real futures may also be awaited.
 ///
-/// The grammar and the type header are [`generator!`]'s. `yield from` also takes an async
+/// The grammar and the type header are [`generator!`](crate::generator)'s. `yield from` also takes an async
 /// generator or a `Stream`, and `for await x in stream { .. }` is Python's `async for` (a
 /// stream that cannot be named there can be polled by hand:
 /// `while let Some(x) = stream.next().await { .. }`, with `futures::StreamExt`).
@@ -160,7 +160,7 @@ macro_rules! generator {
 /// [`AsyncGen::take_return`](crate::AsyncGen::take_return): a `Stream` consumer (`collect`,
 /// `for_each`, `TryStreamExt`) sees the stream end, not the error. For an error that
 /// consumers see, as Python's `async for` sees the exception, use
-/// [`try_async_generator!`], whose stream ends with `Err(e)` as its last item.
+/// [`try_async_generator!`](crate::try_async_generator), whose stream ends with `Err(e)` as its last item.
 ///
 /// ```
 /// use yielding::async_generator;
@@ -200,7 +200,7 @@ macro_rules! async_generator {
 /// Creates a fallible generator, [`TryGen`](crate::TryGen): an [`Iterator`] of
 /// `Result<Y, E>` whose `?` ends it with the error as its last item.
 ///
-/// The grammar and the header are [`generator!`]'s. In the body, `?` (or `Err(e)?`) ends
+/// The grammar and the header are [`generator!`](crate::generator)'s. In the body, `?` (or `Err(e)?`) ends
 /// the generator and the iterator gives `Err(e)` as its last item, as an exception raised
 /// in a Python generator reaches the `for` loop consuming it. A `return value` or a tail
 /// expression is the `Ok` side, kept for [`TryGen::take_return`](crate::TryGen::take_return).
@@ -241,7 +241,7 @@ macro_rules! try_generator {
 /// `Result<Y, E>` (so a `TryStream`) whose `?` ends it with the error as its last item, as
 /// async-stream's `try_stream!` does.
 ///
-/// The grammar and the header are [`async_generator!`]'s, `for await` included. In the
+/// The grammar and the header are [`async_generator!`](crate::async_generator)'s, `for await` included. In the
 /// body, `?` (or `Err(e)?`) ends the generator and the stream gives `Err(e)` as its last
 /// item: PEP 525's exception raised in an async generator, which propagates to the
 /// `async for` consuming it. A `return value` or a tail expression is the `Ok` side, kept

@@ -10,6 +10,10 @@ use yielding::{Co, CoroutineState, Gen, GeneratorState, Thrown};
 mod log;
 use log::{Finally, Log};
 
+#[path = "support/panics.rs"]
+mod panics;
+use panics::panic_message;
+
 // ---- laziness -------------------------------------------------------------------------
 
 #[test]
@@ -573,14 +577,85 @@ fn yield_from_any_iterable() {
 #[test]
 fn send_into_an_iterator_delegate_stops_the_delegation() {
     // PEP 380: an iterator without send() cannot take a non-None value; Python raises
-    // AttributeError in the delegating generator. Here the value is handed to the body.
+    // AttributeError in the delegating generator. `yield_from_iter_until_sent` hands the
+    // value to the body instead, for a body that handles it.
     let mut g = Gen::with_send(|co: Co<i32, Option<i32>>| async move {
-        let interrupted = co.yield_from_iter(0..10).await;
+        let interrupted = co.yield_from_iter_until_sent(0..10).await;
         co.yield_(interrupted.flatten().unwrap_or(-1) * 100).await;
     });
     assert_eq!(g.next(), Some(0));
     assert_eq!(g.next(), Some(1), "next() keeps the iterator going");
     assert_eq!(g.send(Some(7)), Some(700));
+}
+
+#[test]
+fn a_paused_generator_is_delegated_to_by_iterating_it() {
+    // Python 3.11: `yield from g` with `g` already paused resumes it with next():
+    //     def inner(): yield 1; yield 2; yield 3; return "r"
+    //     i = inner(); next(i)
+    //     def outer(): yield from i
+    //     list(outer())  # [2, 3]
+    // Rust cannot make a "next" value for an arbitrary send type, so `yield_from` refuses
+    // a paused generator with a message; iterating it (`yield_from_iter(&mut g)`) goes on
+    // from where it is, and its return value stays in it.
+    let mut inner = Gen::new(|co| async move {
+        co.yield_(1).await;
+        co.yield_(2).await;
+        co.yield_(3).await;
+        "r"
+    });
+    assert_eq!(inner.next(), Some(1));
+    let message = panic_message(|| {
+        let mut paused = Gen::new(|co| async move { co.yield_(1).await });
+        paused.next();
+        let outer = Gen::new(|co| async move { co.yield_from(&mut paused).await });
+        outer.for_each(drop);
+    });
+    assert!(message.contains("already started"), "{message}");
+    assert!(message.contains("yield_from_iter(&mut g)"), "{message}");
+    let resumed = &mut inner;
+    let outer = Gen::new(|co| async move {
+        co.yield_from_iter(resumed).await;
+    });
+    assert_eq!(outer.collect::<Vec<_>>(), [2, 3]);
+    assert_eq!(inner.take_return(), Some("r"));
+}
+
+#[test]
+fn send_into_an_unhandled_iterator_delegate_raises_there() {
+    // Python 3.11:
+    //     def g():
+    //         yield from iter([1, 2, 3])
+    //         print("after")            # never reached
+    //     it = g(); next(it); it.send(42)
+    //     # AttributeError: 'list_iterator' object has no attribute 'send'
+    // `yield_from_iter` whose value nobody takes panics there, naming it; the body stops.
+    let after = &std::cell::Cell::new(false);
+    let mut g = Gen::with_send(|co: Co<i32, Option<i32>>| async move {
+        co.yield_from_iter([1, 2, 3]).await;
+        after.set(true);
+    });
+    assert_eq!(g.next(), Some(1));
+    let message = panic_message(|| {
+        g.send(Some(42));
+    });
+    assert!(message.contains("`yield from` an iterable"), "{message}");
+    assert!(
+        message.contains("python_semantics.rs"),
+        "names the call: {message}"
+    );
+    assert!(!after.get(), "the body did not carry on");
+    assert_eq!(g.state(), GeneratorState::Closed);
+    // A throw is the same: Python raises the thrown error at the `yield from`.
+    let mut g = Gen::with_send(|co: Co<i32, Result<(), &str>>| async move {
+        co.yield_from_iter(0..3).await;
+        Ok::<(), &str>(())
+    });
+    g.next();
+    let message = panic_message(|| {
+        let _ = g.throw("boom");
+    });
+    assert!(message.contains("`yield from` an iterable"), "{message}");
 }
 
 #[test]

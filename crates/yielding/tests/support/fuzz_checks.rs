@@ -66,7 +66,7 @@ enum Ins {
     Yield(u32),
     /// `co.yield_(v).await`, handling a thrown error.
     YieldCatch(u32),
-    /// `co.yield_from_iter(base..base + n)`: a real send or a throw stops it and is handed
+    /// `co.yield_from_iter_until_sent(base..base + n)`: a real send or a throw stops it and is handed
     /// back; a handed-back error propagates.
     YieldIter(u32, u32),
     /// `co.yield_from(sub)`; `true` handles an `Err` return, `false` propagates it.
@@ -162,7 +162,7 @@ async fn run_body(co: Co<u32, Sent>, program: Vec<Ins>, live: Rc<Live>) -> Ret {
             Ins::YieldIter(base, n) => {
                 let base = *base;
                 match co
-                    .yield_from_iter((0..*n).map(|i| base.wrapping_add(i)))
+                    .yield_from_iter_until_sent((0..*n).map(|i| base.wrapping_add(i)))
                     .await
                 {
                     None => acc = acc.wrapping_add(7),
