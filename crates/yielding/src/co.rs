@@ -198,7 +198,7 @@ impl<Y, S> Co<Y, S> {
     /// use yielding::{Co, Gen};
     ///
     /// let mut g = Gen::with_send(|co: Co<u32, Option<&str>>| async move {
-    ///     if let Some(word) = co.yield_from_iter_until_sent(0..10).await {
+    ///     if let Some(Some(word)) = co.yield_from_iter_until_sent(0..10).await {
     ///         co.yield_(word.len() as u32).await;
     ///     }
     /// });
