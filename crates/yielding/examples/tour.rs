@@ -18,7 +18,7 @@ use std::process;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use yielding::{Gen, generator};
+use yielding::{Gen, Generator, generator};
 
 fn main() -> io::Result<()> {
     basic_yield();
@@ -44,7 +44,7 @@ fn section(title: &str) {
 
 /// Python's `gen()`. `gen` is a reserved keyword in Rust 2024 (for future native `gen`
 /// blocks), so the raw identifier `r#gen` keeps Python's name.
-fn r#gen() -> impl Iterator<Item = i32> {
+fn r#gen() -> impl Generator<Item = i32> {
     // As calling `gen()` in Python runs nothing, building the generator runs none of the
     // body: it starts at the first `next()`.
     generator! {
@@ -109,7 +109,7 @@ fn list_vs_generator() {
 // 4. Infinite sequence (Fibonacci)
 // ---------------------------------------------------------------------------------------
 
-fn fibonacci() -> impl Iterator<Item = u64> {
+fn fibonacci() -> impl Generator<Item = u64> {
     generator! {
         let (mut a, mut b) = (0u64, 1u64);
         loop {
@@ -179,7 +179,7 @@ fn next_and_stop_iteration() {
 // 7. Generator pipelines
 // ---------------------------------------------------------------------------------------
 
-fn square(nums: impl IntoIterator<Item = u64>) -> impl Iterator<Item = u64> {
+fn square(nums: impl IntoIterator<Item = u64>) -> impl Generator<Item = u64> {
     generator! {
         for n in nums {
             yield n * n;
@@ -187,7 +187,7 @@ fn square(nums: impl IntoIterator<Item = u64>) -> impl Iterator<Item = u64> {
     }
 }
 
-fn even(nums: impl IntoIterator<Item = u64>) -> impl Iterator<Item = u64> {
+fn even(nums: impl IntoIterator<Item = u64>) -> impl Generator<Item = u64> {
     generator! {
         for n in nums {
             if n % 2 == 0 {
@@ -212,7 +212,7 @@ fn pipelines() {
 /// be opened or read; here each item is an `io::Result`, as with std's `BufRead::lines`,
 /// so the caller sees the error as a value and decides (`?` stops at it), and an error is
 /// the last item.
-fn read_file(path: impl AsRef<Path>) -> impl Iterator<Item = io::Result<String>> {
+fn read_file(path: impl AsRef<Path>) -> impl Generator<Item = io::Result<String>> {
     generator! {
         // As in Python, the file is opened at the first `next()`, not when the generator
         // is created. `with open(...)` closes the file when the block ends; here `Drop`
@@ -266,16 +266,16 @@ fn large_file_reader() -> io::Result<()> {
 /// Section 9's generators get a module of their own, so that the delegating one keeps its
 /// Python name, `main`, without clashing with the program's entry point.
 mod delegation {
-    use yielding::generator;
+    use yielding::{Generator, generator};
 
-    pub(super) fn gen_a() -> impl Iterator<Item = i32> {
+    pub(super) fn gen_a() -> impl Generator<Item = i32> {
         generator! {
             yield 1;
             yield 2;
         }
     }
 
-    pub(super) fn gen_b() -> impl Iterator<Item = i32> {
+    pub(super) fn gen_b() -> impl Generator<Item = i32> {
         generator! {
             yield 3;
             yield 4;
@@ -283,10 +283,9 @@ mod delegation {
     }
 
     // `yield from` takes a generator or anything iterable. `gen_a` and `gen_b` return
-    // `impl Iterator`, so it iterates them, which is all Python's `yield from` does here.
-    // To forward `send`s to a delegate and get its return value, as Python's does too,
-    // return the generator's own type, `Gen<..>` (see section 10).
-    pub(super) fn main() -> impl Iterator<Item = i32> {
+    // `impl Generator`, so it delegates to them as Python's does: their items go straight
+    // through, `send`s would reach them, and it evaluates to their return values.
+    pub(super) fn main() -> impl Generator<Item = i32> {
         generator! {
             yield from gen_a();
             yield from gen_b();
@@ -304,8 +303,9 @@ mod delegation {
 // ---------------------------------------------------------------------------------------
 
 /// Yields `()` (Python's bare `yield` yields `None`) and receives an `i32`. The return type
-/// is the concrete `Gen<Yield, Send, _>`, not `impl Iterator`, because `start` and `send`
-/// are `Gen`'s own methods; the macro infers its types from it.
+/// is the concrete `Gen<Yield, Send, _>`: an `i32` has no value meaning "nothing sent", so
+/// this generator is no iterator and no `impl Generator`; the macro infers its types from
+/// it.
 fn receiver() -> Gen<(), i32, impl Future<Output = ()>> {
     generator! {
         let value = yield;

@@ -18,7 +18,7 @@ use std::process;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use yielding::{Co, Gen};
+use yielding::{Co, Gen, Generator};
 
 fn main() -> io::Result<()> {
     basic_yield();
@@ -44,7 +44,7 @@ fn section(title: &str) {
 
 /// Python's `gen()`. `gen` is a reserved keyword in Rust 2024 (for future native `gen`
 /// blocks), so the raw identifier `r#gen` keeps Python's name.
-fn r#gen() -> impl Iterator<Item = i32> {
+fn r#gen() -> impl Generator<Item = i32> {
     // Building the generator runs none of the body, as calling `gen()` in Python runs
     // nothing: the body starts at the first `next()`.
     Gen::new(|co| async move {
@@ -157,7 +157,7 @@ fn list_vs_generator() {
 // 4. Infinite sequence (Fibonacci)
 // ---------------------------------------------------------------------------------------
 
-fn fibonacci() -> impl Iterator<Item = u64> {
+fn fibonacci() -> impl Generator<Item = u64> {
     Gen::new(|co| async move {
         let (mut a, mut b) = (0u64, 1u64);
         loop {
@@ -227,7 +227,7 @@ fn next_and_stop_iteration() {
 // 7. Generator pipelines
 // ---------------------------------------------------------------------------------------
 
-fn square(nums: impl IntoIterator<Item = u64>) -> impl Iterator<Item = u64> {
+fn square(nums: impl IntoIterator<Item = u64>) -> impl Generator<Item = u64> {
     Gen::new(|co| async move {
         for n in nums {
             co.yield_(n * n).await;
@@ -235,7 +235,7 @@ fn square(nums: impl IntoIterator<Item = u64>) -> impl Iterator<Item = u64> {
     })
 }
 
-fn even(nums: impl IntoIterator<Item = u64>) -> impl Iterator<Item = u64> {
+fn even(nums: impl IntoIterator<Item = u64>) -> impl Generator<Item = u64> {
     Gen::new(|co| async move {
         for n in nums {
             if n % 2 == 0 {
@@ -260,7 +260,7 @@ fn pipelines() {
 /// be opened or read; here each item is an `io::Result`, as with std's
 /// `BufRead::lines`, so the caller sees the error as a value and decides (`?` stops at it),
 /// and an error is the last item.
-fn read_file(path: impl AsRef<Path>) -> impl Iterator<Item = io::Result<String>> {
+fn read_file(path: impl AsRef<Path>) -> impl Generator<Item = io::Result<String>> {
     let path = path.as_ref().to_path_buf();
     Gen::new(|co| async move {
         // As in Python, the file is opened at the first `next()`, not when the generator is
@@ -344,26 +344,26 @@ fn large_file_reader() -> io::Result<()> {
 /// Section 9's generators get a module of their own, so that the delegating one keeps its
 /// Python name, `main`, without clashing with the program's entry point.
 mod delegation {
-    use yielding::Gen;
+    use yielding::{Gen, Generator};
 
-    // These return the concrete `Gen` type rather than `impl Iterator`: `co.yield_from`
-    // needs the generator itself, because it forwards sends and throws into it and
-    // evaluates to its return value. (`co.yield_from_iter` takes any iterator.)
-    pub(super) fn gen_a() -> Gen<i32, (), impl Future<Output = ()>> {
+    // These return `impl Generator` rather than `impl Iterator`: `co.yield_from` needs a
+    // generator, because it forwards sends and throws into it and evaluates to its return
+    // value. (`co.yield_from_iter` takes any iterator.)
+    pub(super) fn gen_a() -> impl Generator<Item = i32> {
         Gen::new(|co| async move {
             co.yield_(1).await;
             co.yield_(2).await;
         })
     }
 
-    pub(super) fn gen_b() -> Gen<i32, (), impl Future<Output = ()>> {
+    pub(super) fn gen_b() -> impl Generator<Item = i32> {
         Gen::new(|co| async move {
             co.yield_(3).await;
             co.yield_(4).await;
         })
     }
 
-    pub(super) fn main() -> impl Iterator<Item = i32> {
+    pub(super) fn main() -> impl Generator<Item = i32> {
         Gen::new(|co| async move {
             co.yield_from(gen_a()).await;
             co.yield_from(gen_b()).await;

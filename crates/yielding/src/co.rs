@@ -10,7 +10,7 @@ use core::task::{Context, Poll};
 
 use crate::raw::delegation::{Delegate, Delegation, Failure, Registration};
 use crate::raw::slot::{self, Misuse, Out, Token};
-use crate::{Gen, GeneratorState, NextArg};
+use crate::{Gen, GeneratorState, NextArg, YieldFrom};
 
 /// The yield handle: a generator's body receives one and pauses with
 /// [`yield_`](Co::yield_).
@@ -147,13 +147,16 @@ impl<Y, S> Co<Y, S> {
     /// assert_eq!((&mut outer).collect::<Vec<_>>(), [1, 2, 3]);
     /// assert_eq!(outer.take_return(), Some("inner result"));
     /// ```
-    pub async fn yield_from<G, F, P>(&self, mut delegate: G) -> F::Output
+    pub async fn yield_from<D: YieldFrom<Y, S>>(&self, mut delegate: D) -> D::Output {
+        delegate.__yield_from(self).await
+    }
+
+    /// [`yield_from`](Co::yield_from) a `Gen`.
+    pub(crate) async fn delegate_to_gen<F, P>(&self, delegate: &mut Gen<Y, S, F, P>) -> F::Output
     where
-        G: BorrowMut<Gen<Y, S, F, P>>,
         F: Future,
         P: DerefMut<Target = Option<F>>,
     {
-        let delegate = delegate.borrow_mut();
         match delegate.state() {
             GeneratorState::Created => self.delegate_until_finished(delegate).await,
             GeneratorState::Closed => {}
@@ -253,7 +256,18 @@ impl<Y, S> Co<Y, S> {
         F: Future,
         P: DerefMut<Target = Option<F>>,
     {
-        let delegate = delegate.borrow_mut();
+        self.delegate_to_async_gen(delegate.borrow_mut()).await
+    }
+
+    /// [`yield_from_async`](Co::yield_from_async) an `AsyncGen`.
+    pub(crate) async fn delegate_to_async_gen<F, P>(
+        &self,
+        delegate: &mut crate::AsyncGen<Y, S, F, P>,
+    ) -> F::Output
+    where
+        F: Future,
+        P: DerefMut<Target = Option<F>>,
+    {
         match delegate.state() {
             GeneratorState::Created => self.delegate_until_finished(delegate).await,
             GeneratorState::Closed => {}

@@ -9,10 +9,11 @@
 //! an [`Iterator`] that also has `send`, `throw`, `close` and a return value.
 //!
 //! ```
-//! use yielding::generator;
+//! use yielding::{Generator, generator};
 //!
-//! // An infinite sequence, used as an ordinary Iterator.
-//! fn fibonacci() -> impl Iterator<Item = u64> {
+//! // An infinite sequence, used as an ordinary Iterator. A generator function returns
+//! // `impl Generator<Item = ..>` (with `Return = ..` when it returns a value).
+//! fn fibonacci() -> impl Generator<Item = u64> {
 //!     generator! {
 //!         let (mut a, mut b) = (0u64, 1u64);
 //!         loop {
@@ -57,9 +58,9 @@
 //! evaluates to what the caller sends back.
 //!
 //! ```
-//! use yielding::{Co, Gen};
+//! use yielding::{Co, Gen, Generator};
 //!
-//! fn fibonacci() -> impl Iterator<Item = u64> {
+//! fn fibonacci() -> impl Generator<Item = u64> {
 //!     Gen::new(|co| async move {
 //!         let (mut a, mut b) = (0u64, 1u64);
 //!         loop {
@@ -96,7 +97,8 @@
 //! | `g.throw(e)`: yields, stops, or raises | [`Gen::throw`], when the send type is `Result<T, E>`: [`Thrown::Yielded`], [`Thrown::Returned`], [`Thrown::Raised`] |
 //! | `g.close()`, `finally:` | [`Gen::close`] or drop; cleanup is `Drop` of the live locals |
 //! | `except GeneratorExit:` | `let _closed = `[`on_close`]`(\|\| ...);` runs only when a close (or a drop while paused) drops it |
-//! | `r = yield from sub` | `let r = yield from sub;` (or `co.`[`yield_from`](Co::yield_from)`(sub).await`) |
+//! | `def f() -> Generator[Y, S, R]` | `fn f() -> impl `[`Generator`]`<S, Item = Y, Return = R>` (`S` defaults to `()`) |
+//! | `r = yield from sub` | `let r = yield from sub;` (or `co.`[`yield_from`](Co::yield_from)`(sub).await`), O(1) per item for a `Gen` or an `impl Generator` |
 //! | `yield from iterable` | `yield from iterable;` (or `co.`[`yield_from_iter`](Co::yield_from_iter)`(iterable).await`); a send or throw into the statement form panics, as Python raises there, and the expression form hands it back: `if let Some(v) = yield from iterable { .. }` |
 //! | `inspect.getgeneratorstate(g)` | [`Gen::state`] |
 //! | "generator already executing" | impossible through `&mut`; through a [`SharedGen`], `next`/`send`/`throw`/`close` panic with that message and their `try_` forms return [`AlreadyRunning`] |
@@ -147,7 +149,7 @@
 //!   explicit-stack iterator on a tree walk, and a million calls deep on a 2 MiB stack.
 //!
 //! ```
-//! use yielding::{Gen, generator};
+//! use yielding::{Generator, generator};
 //!
 //! enum Tree {
 //!     Leaf(u32),
@@ -155,7 +157,7 @@
 //! }
 //!
 //! // Yields the leaves in order and returns how many there were.
-//! fn walk(tree: &Tree) -> Gen<u32, (), impl Future<Output = usize> + '_> {
+//! fn walk(tree: &Tree) -> impl Generator<Item = u32, Return = usize> + '_ {
 //!     generator! {
 //!         match tree {
 //!             Tree::Leaf(v) => {
@@ -356,6 +358,7 @@ mod macros;
 mod next_arg;
 #[cfg(feature = "std")]
 pub mod pipeline;
+mod protocol;
 #[allow(unsafe_code)]
 mod raw;
 mod recursive;
@@ -370,6 +373,7 @@ pub use closing::{OnClose, on_close};
 pub use co::{Co, Yield};
 pub use generator::Gen;
 pub use next_arg::NextArg;
+pub use protocol::{Generator, YieldFrom};
 pub use recursive::{Rec, RecYield, Recurse, Recursive, RecursiveFn, TailCall};
 pub use shared::{AlreadyRunning, SharedGen};
 pub use state::{CoroutineState, GeneratorState, MayRaise, Thrown};

@@ -3,7 +3,6 @@
 //! re-exported.
 
 use core::future::Future;
-use core::ops::DerefMut;
 
 pub use crate::{AsyncGen, Co, Gen, TryAsyncGen, TryGen};
 #[cfg(feature = "macros")]
@@ -126,35 +125,21 @@ pub trait DelegateToGenerator<Y, S> {
     fn __yielding_yield_from_statement(self, co: &Co<Y, S>) -> impl Future<Output = ()>;
 }
 
-/// One impl per kind of generator operand: by value or `&mut`, synchronous or async.
-macro_rules! delegate_to_generator {
-    ($($operand:ty => $method:ident),* $(,)?) => {$(
-        impl<Y, S, F, P> DelegateToGenerator<Y, S> for DelegateTo<$operand>
-        where
-            F: Future,
-            P: DerefMut<Target = Option<F>>,
-        {
-            type Output = F::Output;
-            #[inline(always)]
-            fn __yielding_yield_from(self, co: &Co<Y, S>) -> impl Future<Output = Self::Output> {
-                co.$method(self.take())
-            }
-            #[inline(always)]
-            fn __yielding_yield_from_statement(self, co: &Co<Y, S>) -> impl Future<Output = ()> {
-                let delegation = co.$method(self.take());
-                async move {
-                    delegation.await;
-                }
-            }
+/// Every generator operand: a `Gen` or `AsyncGen` by value, `&mut` or boxed, or an
+/// `impl Generator`.
+impl<Y, S, D: crate::YieldFrom<Y, S>> DelegateToGenerator<Y, S> for DelegateTo<D> {
+    type Output = D::Output;
+    #[inline(always)]
+    fn __yielding_yield_from(self, co: &Co<Y, S>) -> impl Future<Output = Self::Output> {
+        co.yield_from(self.take())
+    }
+    #[inline(always)]
+    fn __yielding_yield_from_statement(self, co: &Co<Y, S>) -> impl Future<Output = ()> {
+        let delegation = co.yield_from(self.take());
+        async move {
+            delegation.await;
         }
-    )*};
-}
-
-delegate_to_generator! {
-    Gen<Y, S, F, P> => yield_from,
-    &mut Gen<Y, S, F, P> => yield_from,
-    AsyncGen<Y, S, F, P> => yield_from_async,
-    &mut AsyncGen<Y, S, F, P> => yield_from_async,
+    }
 }
 
 /// `yield from` anything iterable: [`Co::yield_from_iter_until_sent`], or in the statement

@@ -7,9 +7,9 @@
 /// becoming an await on the yield handle: it costs nothing over the macro-free API.
 ///
 /// ```
-/// use yielding::generator;
+/// use yielding::{Generator, generator};
 ///
-/// fn fibonacci() -> impl Iterator<Item = u64> {
+/// fn fibonacci() -> impl Generator<Item = u64> {
 ///     generator! {
 ///         let (mut a, mut b) = (0u64, 1u64);
 ///         loop {
@@ -104,9 +104,9 @@
 /// To iterate over borrowed data, capture the reference; the generator then borrows it:
 ///
 /// ```
-/// use yielding::generator;
+/// use yielding::{Generator, generator};
 ///
-/// fn evens(values: &[i32]) -> impl Iterator<Item = i32> + '_ {
+/// fn evens(values: &[i32]) -> impl Generator<Item = i32> + '_ {
 ///     generator! {
 ///         for &v in values {
 ///             if v % 2 == 0 {

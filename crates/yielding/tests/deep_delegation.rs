@@ -1,5 +1,7 @@
 //! A delegation chain 100,000 generators deep: resumed, run to the end, dropped midway and
-//! closed midway, on the main thread and on a spawned thread with a 2 MiB stack.
+//! closed midway, on the main thread and on a spawned thread with a 2 MiB stack. Twice:
+//! written with the core API, and written exactly as the README recommends a generator
+//! function (`generator!`, returning `impl Generator<Item = .., Return = ..>`).
 //!
 //! Without a harness (`harness = false`), so that the first half really runs on the main
 //! thread: libtest runs every test on a spawned thread. Resuming goes straight to the
@@ -8,7 +10,7 @@
 
 use std::future::Future;
 
-use yielding::{Gen, GeneratorState};
+use yielding::{Gen, Generator, GeneratorState, generator};
 
 const DEPTH: u32 = 100_000;
 const ITEMS: u64 = 1_000;
@@ -29,7 +31,21 @@ fn chain(depth: u32, items: u64) -> Gen<u64, (), impl Future<Output = u64>> {
     })
 }
 
-fn run_to_the_end() {
+/// The same chain as the README writes a generator function.
+fn readme_chain(depth: u32, items: u64) -> impl Generator<Item = u64, Return = u64> {
+    generator!(u64, () -> u64 => {
+        if depth <= 1 {
+            for i in 0..items {
+                yield i;
+            }
+            items
+        } else {
+            (yield from readme_chain(depth - 1, items)) + 1
+        }
+    })
+}
+
+fn run_to_the_end<G: Generator<Item = u64, Return = u64>>(chain: fn(u32, u64) -> G) {
     let mut g = chain(DEPTH, ITEMS);
     let items: Vec<u64> = (&mut g).collect();
     assert_eq!(items, (0..ITEMS).collect::<Vec<_>>());
@@ -38,13 +54,13 @@ fn run_to_the_end() {
     assert_eq!(g.state(), GeneratorState::Closed);
 }
 
-fn drop_midway() {
+fn drop_midway<G: Generator<Item = u64, Return = u64>>(chain: fn(u32, u64) -> G) {
     let mut g = chain(DEPTH, ITEMS);
     assert_eq!(g.nth(10), Some(10));
     drop(g);
 }
 
-fn close_midway() {
+fn close_midway<G: Generator<Item = u64, Return = u64>>(chain: fn(u32, u64) -> G) {
     let mut g = chain(DEPTH, ITEMS);
     assert_eq!(g.next(), Some(0));
     g.close();
@@ -53,7 +69,7 @@ fn close_midway() {
     assert_eq!(g.take_return(), None);
 }
 
-fn drop_while_being_built() {
+fn drop_while_being_built<G: Generator<Item = u64, Return = u64>>(chain: fn(u32, u64) -> G) {
     // The chain is built lazily, one level per resume: dropping it right after the first
     // item drops every level that exists.
     let mut g = chain(DEPTH, 0);
@@ -62,11 +78,16 @@ fn drop_while_being_built() {
 }
 
 fn all(thread: &str) {
-    run_to_the_end();
-    drop_midway();
-    close_midway();
-    drop_while_being_built();
+    run_to_the_end(chain);
+    drop_midway(chain);
+    close_midway(chain);
+    drop_while_being_built(chain);
     println!("{thread}: a chain {DEPTH} deep ran, dropped and closed midway");
+    run_to_the_end(readme_chain);
+    drop_midway(readme_chain);
+    close_midway(readme_chain);
+    drop_while_being_built(readme_chain);
+    println!("{thread}: the same, written as the README recommends");
 }
 
 fn main() {
