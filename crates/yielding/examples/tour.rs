@@ -18,7 +18,7 @@ use std::process;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use yielding::{Gen, Generator, generator};
+use yielding::{Gen, Generator, Thrown, generator, on_close};
 
 fn main() -> io::Result<()> {
     basic_yield();
@@ -31,6 +31,7 @@ fn main() -> io::Result<()> {
     delegation::run();
     send_two_way();
     running_average_demo();
+    throw_and_close();
     Ok(())
 }
 
@@ -354,6 +355,47 @@ fn running_average_demo() {
     println!("{:.1}", g.send(10.0).expect(never_ends));
     println!("{:.1}", g.send(20.0).expect(never_ends));
     println!("{:.1}", g.send(30.0).expect(never_ends));
+}
+
+// ---------------------------------------------------------------------------------------
+// 12. Beyond the tutorial: throw() and close()
+// ---------------------------------------------------------------------------------------
+
+/// A worker that can be thrown into: its send type is a `Result`, and a thrown error
+/// arrives as the `Err` of the paused `yield`. It handles "skip", lets any other error
+/// propagate with `?` (Python's uncaught exception), and knows when it is closed early.
+fn worker() -> Gen<String, Result<(), String>, impl Future<Output = Result<u32, String>>> {
+    generator!(String, Result<(), String> -> Result<u32, String> => {
+        // Python's `except GeneratorExit:`, which runs only when the generator is closed.
+        let _closed = on_close(|| println!("# worker closed early: its except GeneratorExit ran"));
+        let mut done = 0;
+        while done < 3 {
+            match yield format!("job {done}") {
+                Ok(()) => done += 1,
+                Err(error) if error == "skip" => done += 1,
+                Err(error) => Err(error)?,
+            }
+        }
+        Ok(done)
+    })
+}
+
+fn throw_and_close() {
+    section("12. Beyond the tutorial: throw() and close()");
+    let mut w = worker();
+    println!("# next: {:?}", w.next());
+    // Python's three outcomes of `g.throw(e)`: the next yielded value, a stop with the
+    // return value, or the exception coming back out. Here they are one `Thrown`.
+    for error in ["skip", "fatal"] {
+        match w.throw(error.to_string()) {
+            Thrown::Yielded(job) => println!("# throw({error}): handled, yielded {job:?}"),
+            Thrown::Returned(done) => println!("# throw({error}): handled, returned {done}"),
+            Thrown::Raised(error) => println!("# throw(..): raised {error:?} back out"),
+        }
+    }
+    let mut w = worker();
+    w.next();
+    w.close();
 }
 
 // ---------------------------------------------------------------------------------------
