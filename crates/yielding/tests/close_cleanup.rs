@@ -32,6 +32,19 @@ use yielding::{AsyncGen, Co, Gen, Rec, Recursive, Thrown, generator, on_close};
 mod panics;
 use panics::panic_message;
 
+use static_assertions::{assert_impl_all, assert_not_impl_any};
+use yielding::{OnClose, TryAsyncGen, TryGen};
+
+// The guard is its closure: it crosses threads when the closure does.
+assert_impl_all!(OnClose<fn()>: Send, Sync, Unpin, std::fmt::Debug);
+assert_not_impl_any!(OnClose<Box<dyn FnOnce()>>: Send, Sync);
+// The try forms wrap a generator and are Send exactly when it is (a boxed body here).
+type Body = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
+assert_impl_all!(TryGen<u8, (), Body>: Send, Unpin, std::fmt::Debug);
+assert_impl_all!(TryAsyncGen<u8, (), Body>: Send, Unpin, std::fmt::Debug);
+type LocalBody = Pin<Box<dyn Future<Output = Result<(), String>>>>;
+assert_not_impl_any!(TryGen<u8, (), LocalBody>: Send);
+
 type Log = Rc<RefCell<Vec<String>>>;
 
 /// A `finally:` block: logs when dropped, whatever the reason.
