@@ -1,43 +1,26 @@
 //! Cleanup that knows it is a close: Python's `except GeneratorExit:`, which runs only
 //! when the generator is closed, against `finally:`, which runs always.
 //!
-//! Rust's `finally` is `Drop`, and a destructor cannot tell why it runs. So a generator
-//! closed (or dropped) while paused marks this thread as closing while it drops its body,
-//! and the [`OnClose`] guard reads that mark. A body that returns, or unwinds
-//! from its own panic, drops its locals without it, and a generator that never started
-//! clears it while its unstarted body is dropped (nothing of it ran, so nothing of it is
-//! being closed).
+//! Rust's `finally` is `Drop`, and a destructor cannot tell why it runs. So `close()` (of
+//! a [`Gen`](crate::Gen), an [`AsyncGen`](crate::AsyncGen) or a
+//! [`Recursive`](crate::Recursive)) marks this thread as closing while it drops a paused
+//! body, and the [`OnClose`] guard reads that mark. A body that returns, or unwinds from
+//! its own panic, drops its locals without it. The mark has no generator identity and
+//! needs none: only the locals of the body being closed (and of what they own) are dropped
+//! while it is set. That is also what lets a `generator!` body, which has no handle, use it.
 //!
-//! The mark has no generator identity, and needs none: only the locals of the body being
-//! dropped (and of the generators it holds or delegates to, which mark their own drops)
-//! are dropped while it is set. That is also what lets a `generator!` body, which has no
-//! handle, use it.
-//!
-//! Setting the mark costs a thread-local swap and an unwind guard around the body's drop,
-//! which more than doubled the cost of creating, starting and dropping a stack-pinned
-//! generator (3.9× → 6.7× the hand-written baseline). So it is set only while a guard is
-//! alive somewhere in the process ([`guards_alive`]): a program that never uses `on_close`
-//! pays one relaxed load per close. A guard alive when a close begins is counted, so the
-//! mark is set for every body that could hold one.
+//! Only `close()` marks, not a generator's `Drop`. A generator's drop is inlined into
+//! whatever holds it, often another body's `poll` or a consumer's loop, and any code there
+//! that might run on a drop (a thread-local swap, even a call never taken) kept the
+//! bodies' state out of registers: W1 went from 1.0x to 6-9x the hand-written loop and W4
+//! from 0.8x to 8x, whichever way it was written. `close()` is called where it is needed.
 
 use core::cell::Cell;
 use core::fmt;
-use core::sync::atomic::{AtomicUsize, Ordering};
 
 std::thread_local! {
     // Whether the innermost body this thread is dropping is being closed.
     static CLOSING: Cell<bool> = const { Cell::new(false) };
-}
-
-/// How many [`OnClose`] guards are alive, on any thread. Relaxed is enough: a guard in a
-/// body reaches the thread that closes it only through whatever moved the generator
-/// there, which orders the increment before the close.
-static GUARDS: AtomicUsize = AtomicUsize::new(0);
-
-/// Whether any guard could be dropped by a close now, so that bodies must be marked.
-#[inline(always)]
-pub(crate) fn guards_alive() -> bool {
-    GUARDS.load(Ordering::Relaxed) != 0
 }
 
 /// Runs `drop_body` with the closing mark set to `closing`, restoring the mark of any drop
@@ -66,15 +49,18 @@ fn is_closing() -> bool {
 /// it is being closed (Python's `except GeneratorExit:`), and does nothing when it goes
 /// out of scope otherwise: the body moving on past it, returning, or unwinding from a
 /// panic. To ask the question in a destructor of your own, let the guard set a flag it
-/// reads (guards drop in reverse order of declaration, so declare the guard after it).
+/// reads (locals drop in reverse order of declaration, so declare the guard after it).
 ///
-/// Close means [`Gen::close`](crate::Gen::close) or dropping the generator while it is
-/// paused (an [`AsyncGen`](crate::AsyncGen) also while it awaits: a cancelled task), or a
-/// [`Recursive`](crate::Recursive) closed or dropped with calls live. It reaches delegates:
-/// closing a generator closes the one it delegates to first, whose guards run first, as
-/// Python's `close()` passes `GeneratorExit` down. Like any destructor it cannot yield
-/// (Python's "generator ignored GeneratorExit" cannot happen); a panic in `cleanup` while
-/// a panic already unwinds aborts.
+/// A close is [`Gen::close`](crate::Gen::close), [`AsyncGen::aclose`](crate::AsyncGen::aclose)
+/// or [`Recursive::close`](crate::Recursive::close) while the body is paused, and it
+/// reaches delegates and paused generators the body owns: closing a generator closes the
+/// one it delegates to first, whose guards run first, as Python's `close()` passes
+/// `GeneratorExit` down. **Dropping** a paused generator without `close()` drops its
+/// locals (every `finally`) but runs no guard, where Python's garbage collector would call
+/// `close()`: marking every drop would slow every generator (see `closing` in the
+/// source). Close a generator whose guards should run. Like any destructor the cleanup
+/// cannot yield (Python's "generator ignored GeneratorExit" cannot happen); a panic in it
+/// while a panic already unwinds aborts.
 ///
 /// It needs no handle, so it works in `generator!` bodies too. With the `std` feature (the
 /// mark is a thread-local).
@@ -119,7 +105,6 @@ fn is_closing() -> bool {
 /// assert_eq!(*log.borrow(), ["finally"]);
 /// ```
 pub fn on_close<F: FnOnce()>(cleanup: F) -> OnClose<F> {
-    GUARDS.fetch_add(1, Ordering::Relaxed);
     OnClose {
         cleanup: Some(cleanup),
     }
@@ -138,7 +123,7 @@ pub fn on_close<F: FnOnce()>(cleanup: F) -> OnClose<F> {
 ///     co.yield_(()).await;
 /// });
 /// g.next();
-/// drop(g); // dropping a paused generator closes it
+/// g.close();
 /// assert!(closed.get());
 /// ```
 #[must_use = "the cleanup runs when the guard is dropped by a close; bind it to a variable"]
@@ -148,16 +133,7 @@ pub struct OnClose<F: FnOnce()> {
 
 impl<F: FnOnce()> Drop for OnClose<F> {
     fn drop(&mut self) {
-        let closing = is_closing();
-        // Counted until its cleanup has run, so that a close inside the cleanup still marks.
-        struct Uncount;
-        impl Drop for Uncount {
-            fn drop(&mut self) {
-                GUARDS.fetch_sub(1, Ordering::Relaxed);
-            }
-        }
-        let _uncount = Uncount;
-        if closing {
+        if is_closing() {
             if let Some(cleanup) = self.cleanup.take() {
                 cleanup();
             }

@@ -300,42 +300,24 @@ where
     /// innermost first (see `raw::delegation`).
     #[inline(always)]
     fn finish(&mut self) {
-        let paused = self.is_paused();
-        self.state = GeneratorState::Closed;
-        self.drop_body(paused);
-    }
-
-    /// Whether the body has started and neither returned nor panicked: it is paused at a
-    /// yield, or (async) awaits.
-    #[inline(always)]
-    fn is_paused(&self) -> bool {
-        matches!(
+        let paused = matches!(
             self.state,
             GeneratorState::Suspended | GeneratorState::Running
-        )
-    }
-
-    /// Drops the body. Dropping a `paused` body is a close, which its cleanup code can
-    /// tell (`on_close`: Python's `except GeneratorExit`).
-    #[inline(always)]
-    fn drop_body(&mut self, paused: bool) {
+        );
+        self.state = GeneratorState::Closed;
+        // Dropping a paused body here is a close that its cleanup can tell (`on_close`,
+        // Python's `except GeneratorExit`); a body that never ran is not being closed,
+        // even inside another generator's close. Only `close()` marks: see `closing`.
         #[cfg(feature = "std")]
-        if crate::closing::guards_alive() {
-            return self.drop_body_marked(paused);
+        {
+            let body = &mut self.body;
+            crate::closing::dropping_body(paused, || body.set(None));
         }
-        let _ = paused;
-        self.body.set(None);
-    }
-
-    /// [`drop_body`](Gen::drop_body) while a close guard is alive: out of line, so that a
-    /// program without guards keeps the drop small (see `closing`).
-    #[cfg(feature = "std")]
-    #[cold]
-    #[inline(never)]
-    fn drop_body_marked(&mut self, paused: bool) {
-        // A body that never ran is not being closed, even inside another's close.
-        let body = &mut self.body;
-        crate::closing::dropping_body(paused, || body.set(None));
+        #[cfg(not(feature = "std"))]
+        {
+            let _ = paused;
+            self.body.set(None);
+        }
     }
 
     /// Takes the return value, if the generator finished during [`next`](Iterator::next),
@@ -759,8 +741,7 @@ impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> Unpin for Gen<Y, S, F, P>
 impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> Drop for Gen<Y, S, F, P> {
     #[inline]
     fn drop(&mut self) {
-        let paused = self.is_paused();
-        self.drop_body(paused);
+        self.body.set(None);
     }
 }
 

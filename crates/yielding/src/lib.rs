@@ -96,7 +96,7 @@
 //! | exhausted stays exhausted | every later resume returns `None`; never panics |
 //! | `g.throw(e)`: yields, stops, or raises | [`Gen::throw`], when the send type is `Result<T, E>`: [`Thrown::Yielded`], [`Thrown::Returned`], [`Thrown::Raised`] |
 //! | `g.close()`, `finally:` | [`Gen::close`] or drop; cleanup is `Drop` of the live locals |
-//! | `except GeneratorExit:` | `let _closed = `[`on_close`]`(\|\| ...);` runs only when a close (or a drop while paused) drops it |
+//! | `except GeneratorExit:` | `let _closed = `[`on_close`]`(\|\| ...);` runs only when `close()` drops it (a plain drop runs `Drop`s, no guard) |
 //! | `def f() -> Generator[Y, S, R]` | `fn f() -> impl `[`Generator`]`<S, Item = Y, Return = R>` (`S` defaults to `()`) |
 //! | `r = yield from sub` | `let r = yield from sub;` (or `co.`[`yield_from`](Co::yield_from)`(sub).await`), O(1) per item for a `Gen` or an `impl Generator` |
 //! | `yield from iterable` | `yield from iterable;` (or `co.`[`yield_from_iter`](Co::yield_from_iter)`(iterable).await`); a send or throw into the statement form panics, as Python raises there, and the expression form hands it back: `if let Some(v) = yield from iterable { .. }` |

@@ -301,17 +301,15 @@ where
     /// ```
     pub fn close(&mut self) {
         self.first = None;
-        self.drop_frames();
-    }
-
-    /// Drops every live call, innermost first: with calls live, a close that cleanup code
-    /// can tell (`on_close`).
-    fn drop_frames(&mut self) {
+        // With calls live, a close that cleanup code can tell (`on_close`). Only `close()`
+        // marks, not a drop: see `closing`.
         #[cfg(feature = "std")]
-        if !self.frames.is_empty() && crate::closing::guards_alive() {
+        {
+            let live = !self.frames.is_empty();
             let frames = &mut self.frames;
-            return crate::closing::dropping_body(true, || frames.clear());
+            crate::closing::dropping_body(live, || frames.clear());
         }
+        #[cfg(not(feature = "std"))]
         self.frames.clear();
     }
 
@@ -416,16 +414,6 @@ where
             }
         }
         self.resume()
-    }
-}
-
-/// Dropping a generator with calls live closes it: the calls are dropped innermost first.
-impl<Y, A, R, F> Drop for Recursive<Y, A, R, F>
-where
-    F: RecursiveFn<Y, A, R>,
-{
-    fn drop(&mut self) {
-        self.drop_frames();
     }
 }
 
