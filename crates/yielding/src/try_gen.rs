@@ -9,7 +9,9 @@ use core::iter::FusedIterator;
 use core::ops::DerefMut;
 use core::task::{Context, Poll};
 
-use crate::{AsyncGen, Gen, GeneratorState, NextArg};
+#[cfg(feature = "stream")]
+use crate::GeneratorState;
+use crate::{AsyncGen, Gen, NextArg};
 
 /// A generator whose body returns `Result<R, E>`, as an [`Iterator`] of `Result<Y, E>`:
 /// each yielded value is an `Ok` item, and an `Err` the body returns (with `?`) is the last
