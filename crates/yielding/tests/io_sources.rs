@@ -454,3 +454,37 @@ mod gzip {
         assert!(lines.next().is_none());
     }
 }
+
+/// Claims to have read one byte more than it was given: a `Read` that breaks its contract.
+struct OverReporting;
+
+impl Read for OverReporting {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        buf.fill(b'x');
+        Ok(buf.len() + 1)
+    }
+}
+
+#[test]
+fn a_reader_that_over_reports_is_an_error_not_a_panic() {
+    // Issue 14: gzip auto-detection indexed past its two-byte buffer ("range end index 3
+    // out of range for slice of length 2"). Every compression setting now refuses the
+    // count with an `InvalidData` error that names it, and the reader ends there.
+    let mut settings = vec![Compression::None];
+    #[cfg(feature = "gzip")]
+    settings.extend([Compression::Auto, Compression::Gzip]);
+    for compression in settings {
+        let mut lines = LineReader::new(Source::from_read(OverReporting, compression)).into_lines();
+        let error = match lines.next() {
+            Some(Err(error)) => error,
+            other => panic!("{compression:?}: expected an error, got {other:?}"),
+        };
+        let io_error = error.io_error().expect("an I/O error");
+        assert_eq!(io_error.kind(), io::ErrorKind::InvalidData, "{compression:?}");
+        assert!(
+            io_error.to_string().contains("reported reading"),
+            "{compression:?}: {io_error}"
+        );
+        assert!(lines.next().is_none(), "{compression:?}: the reader ended");
+    }
+}

@@ -87,8 +87,32 @@ impl Read for Peeked {
             self.start += n;
             return Ok(n);
         }
-        self.raw.read(buf)
+        checked_read(&mut self.raw, buf)
     }
+}
+
+/// Reads from `raw` into `buf`, refusing a count larger than `buf`: such a reader breaks
+/// `Read`'s contract, and believing it would index past the buffer here or in the gzip
+/// decoder. It is an `InvalidData` error naming the counts, never a panic.
+#[inline]
+fn checked_read(raw: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let n = raw.read(buf)?;
+    if n > buf.len() {
+        return Err(over_reported(n, buf.len()));
+    }
+    Ok(n)
+}
+
+#[cold]
+#[inline(never)]
+fn over_reported(n: usize, len: usize) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        std::format!(
+            "the reader reported reading {n} bytes into a buffer of {len}, which breaks \
+             `Read`'s contract"
+        ),
+    )
 }
 
 #[cfg(feature = "gzip")]
@@ -173,7 +197,7 @@ impl Source {
             return Ok(());
         };
         while peeked.len < 2 {
-            match peeked.raw.read(&mut peeked.head[peeked.len..]) {
+            match checked_read(&mut peeked.raw, &mut peeked.head[peeked.len..]) {
                 Ok(0) => break,
                 Ok(n) => peeked.len += n,
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
