@@ -480,7 +480,11 @@ fn a_reader_that_over_reports_is_an_error_not_a_panic() {
             other => panic!("{compression:?}: expected an error, got {other:?}"),
         };
         let io_error = error.io_error().expect("an I/O error");
-        assert_eq!(io_error.kind(), io::ErrorKind::InvalidData, "{compression:?}");
+        assert_eq!(
+            io_error.kind(),
+            io::ErrorKind::InvalidData,
+            "{compression:?}"
+        );
         assert!(
             io_error.to_string().contains("reported reading"),
             "{compression:?}: {io_error}"
