@@ -522,3 +522,63 @@ fn a_scoped_stage_stops_when_dropped_and_propagates_panics() {
         assert_eq!(message(&*payload), "scoped upstream failed");
     });
 }
+
+/// An item that counts its drops and panics in one of them.
+struct Counted {
+    index: usize,
+    panic_at: usize,
+    dropped: Arc<AtomicUsize>,
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.dropped.fetch_add(1, Ordering::SeqCst);
+        if self.index == self.panic_at {
+            panic!("item {} failed to drop", self.index);
+        }
+    }
+}
+
+#[test]
+fn a_panicking_item_destructor_while_dropping_joins_the_producer_and_drops_every_item() {
+    // Issue 14: dropping the stage with items buffered, one of whose destructors panics,
+    // unwound before the producer was joined: the upstream's cleanup ran later on a
+    // detached thread, some items were never dropped, and the channel leaked. Now the
+    // panic reaches the dropper only after the thread is joined, with every item dropped
+    // once: the one in the consumer's batch, those in the channel, those in flight.
+    for (capacity, panic_at) in [(64, 5), (64, 1), (8, 3), (1, 1), (256, 100)] {
+        let produced = Arc::new(AtomicUsize::new(0));
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let cleaned = Arc::new(AtomicBool::new(false));
+        let guard = SetOnDrop(Arc::clone(&cleaned));
+        let (made, gone) = (Arc::clone(&produced), Arc::clone(&dropped));
+        let upstream = generator! {
+            let _guard = guard;
+            for index in 0.. {
+                made.fetch_add(1, Ordering::SeqCst);
+                yield Counted { index, panic_at, dropped: Arc::clone(&gone) };
+            }
+        };
+        let mut consumer = threaded(upstream, capacity);
+        drop(consumer.next());
+        // The panicking item is within the producer's run-ahead: wait until it exists.
+        eventually("the producer makes the panicking item", || {
+            produced.load(Ordering::SeqCst) > panic_at
+        });
+        let payload = panic::catch_unwind(AssertUnwindSafe(move || drop(consumer)))
+            .expect_err("the item's panic reaches the dropper");
+        assert_eq!(
+            message(&*payload),
+            format!("item {panic_at} failed to drop")
+        );
+        assert!(
+            cleaned.load(Ordering::SeqCst),
+            "joined: the upstream's cleanup ran"
+        );
+        assert_eq!(
+            dropped.load(Ordering::SeqCst),
+            produced.load(Ordering::SeqCst),
+            "capacity {capacity}: every item produced was dropped once"
+        );
+    }
+}

@@ -324,6 +324,12 @@ fn pump<I: Iterator>(
         if sender.send(Message::Items(full)).is_err() {
             return false;
         }
+        // A consumer being dropped drains the channel (see `Threaded`'s drop), which
+        // completes the send that blocked: the stop may have come meanwhile, and then no
+        // further item is pulled.
+        if state.load(Ordering::Relaxed) == STOP {
+            return false;
+        }
     }
     true
 }
@@ -443,21 +449,52 @@ impl<T> FusedIterator for Threaded<'_, T> {}
 
 /// Stops the producer after the item it is producing, drops the buffered items, and joins
 /// the producer thread: `upstream`'s cleanup has run when this returns.
+///
+/// Panic-safe: every item is dropped exactly once and the thread is joined on every path.
+/// An item whose destructor panics does not stop the others from being dropped; the first
+/// such panic (or one from the upstream's cleanup) resumes once the thread is joined,
+/// unless a panic is already unwinding. A panic the producer met running ahead, at an item
+/// the consumer never took, is dropped: a one-thread pipeline would never have met it.
 impl<T> Drop for Threaded<'_, T> {
     fn drop(&mut self) {
         self.state.store(STOP, Ordering::Relaxed);
-        // Wakes a producer blocked on a full channel, and drops the batches in it.
-        self.receiver = None;
+        let mut first_panic: Option<Box<dyn Any + Send>> = None;
+        let batch = core::mem::replace(&mut self.batch, Vec::new().into_iter());
+        drop_contained(batch, &mut first_panic);
+        // Receiving, not dropping the receiver: a channel dropped with batches in it stops
+        // at the first destructor that panics, and leaks the rest. The producer, told to
+        // stop, sends at most what it holds and then drops its sender, which ends this.
+        if let Some(receiver) = self.receiver.take() {
+            while let Ok(message) = receiver.recv() {
+                match message {
+                    Message::Items(items) => drop_contained(items, &mut first_panic),
+                    // A panic the producer met running ahead, at an item the consumer
+                    // never asked for: a one-thread pipeline would never have met it.
+                    Message::Panicked(payload) => drop(payload),
+                }
+            }
+        }
         if let Some(producer) = self.producer.take() {
             match producer.join() {
                 Ok(None) => {}
                 Ok(Some(payload)) | Err(payload) => {
-                    if !thread::panicking() {
-                        panic::resume_unwind(payload);
-                    }
+                    first_panic.get_or_insert(payload);
                 }
             }
         }
+        if let Some(payload) = first_panic {
+            if !thread::panicking() {
+                panic::resume_unwind(payload);
+            }
+        }
+    }
+}
+
+/// Drops `items`, keeping the first panic of their destructors in `first_panic` instead of
+/// unwinding (the items after one that panics are still dropped, as a `Vec` does).
+fn drop_contained<I>(items: I, first_panic: &mut Option<Box<dyn Any + Send>>) {
+    if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(move || drop(items))) {
+        first_panic.get_or_insert(payload);
     }
 }
 
