@@ -329,15 +329,17 @@
 //!
 //! # Cargo features
 //!
-//! - `std` (default): std conveniences, and the thread check of yield points (see
-//!   [Threads](#threads)). Without it the crate is `no_std` and needs only `alloc`, and
-//!   generators are not `Send`.
+//! - `std` (default): std conveniences, the thread check of yield points (see
+//!   [Threads](#threads)), and [`on_close`]. Without it the crate is `no_std` and needs
+//!   only `alloc`, and generators are not `Send`.
 //! - `io` (default): `yielding::io`, constant-memory line and record readers (needs `std`).
 //! - `gzip`: gzip input for `yielding::io`, through flate2's `MultiGzDecoder`.
 //! - `stream` (default): [`AsyncGen`] implements `futures_core::Stream` and `FusedStream`.
-//! - `macros` (default): [`generator!`] and [`async_generator!`], through the `yielding-macros` crate, pinned to
-//!   this crate's exact version.
+//! - `macros` (default): [`generator!`], [`async_generator!`], [`try_generator!`] and
+//!   [`try_async_generator!`], through the `yielding-macros` crate, pinned to this crate's
+//!   exact version.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![no_std]
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
