@@ -297,14 +297,23 @@ pub(crate) fn run(config: &Config) -> External {
     .map(str::to_owned)
     .to_vec();
     native_args.push("--target-dir".to_owned());
-    // Relative to the workspace root when inside it, so the report shows no local paths.
-    let shown = target_dir.strip_prefix(&root).unwrap_or(&target_dir);
-    native_args.push(shown.display().to_string());
-    native_args.push("--".to_owned());
-    native_args.extend(config.raw_filters.iter().cloned());
+    // The report (and BENCHMARKS.md) shows the command without local paths: relative to
+    // the workspace root when the target directory is inside it, and as
+    // `$CARGO_TARGET_DIR/...` when it is not; the command that runs gets the real path.
+    let shown_target = match target_dir.strip_prefix(&root) {
+        Ok(inside) => inside.display().to_string(),
+        Err(_) => "$CARGO_TARGET_DIR/native-peers".to_owned(),
+    };
+    let mut shown_args = native_args.clone();
+    shown_args.push(shown_target);
+    native_args.push(target_dir.display().to_string());
+    for args in [&mut native_args, &mut shown_args] {
+        args.push("--".to_owned());
+        args.extend(config.raw_filters.iter().cloned());
+    }
     let mut report = ChildReport {
         label: "nightly crate",
-        command: format!("cargo {}", native_args.join(" ")),
+        command: format!("cargo {}", shown_args.join(" ")),
         version: None,
         skipped: None,
         imps: NATIVE_IMPS,

@@ -256,7 +256,7 @@
 //! a ratio to a hand-written iterator in the same run. In short, with the default release
 //! profile and with fat LTO: yielding `0..N`, an infinite Fibonacci and a send-driven
 //! running average (W1–W3) are 1.0×, boxed or pinned, with the macro or without; the
-//! seed's two-stage pipeline (W4) is 0.5–0.8× with both stages placed by the caller and
+//! tutorial's two-stage pipeline (W4) is 0.5–0.8× with both stages placed by the caller and
 //! 3.2–4.5× with both boxed; creating a pinned generator and taking its first item costs
 //! about 3 ns, a boxed one about 12 ns (the allocation). A recursive tree walk is about
 //! 2× an explicit-stack iterator with [`Recursive`], and 8–15× with one `Gen` per node.

@@ -1,14 +1,46 @@
-//! Generator pipelines on one thread: the seed's `square` and `even` stages, how items flow
-//! through them, and the order in which dropping a pipeline runs each stage's cleanup.
+//! Generator pipelines on one thread: the tutorial's `square` and `even` stages, how items
+//! flow through them, and the order in which dropping a pipeline runs each stage's cleanup.
 //!
 //! The expected logs are what CPython 3.11.7 prints for the same pipelines, written in
 //! Python next to each test.
 
 use std::cell::RefCell;
+use std::future::Future;
+use std::ops::{Add, Mul, Rem};
 use std::rc::Rc;
 
-use yielding::generator;
-use yielding::pipeline::{even, square};
+use yielding::{Gen, generator};
+
+/// Python: `def square(nums): for n in nums: yield n * n`, for any number type.
+fn square<I>(nums: I) -> Gen<I::Item, (), impl Future<Output = ()>>
+where
+    I: IntoIterator,
+    I::Item: Mul<Output = I::Item> + Clone,
+{
+    generator! {
+        for n in nums {
+            yield n.clone() * n;
+        }
+    }
+}
+
+/// Python: `def even(nums): for n in nums: if n % 2 == 0: yield n`, for integers and floats
+/// alike (as Python's `n % 2 == 0` holds for `4.0`).
+fn even<I>(nums: I) -> Gen<I::Item, (), impl Future<Output = ()>>
+where
+    I: IntoIterator,
+    I::Item: Rem<Output = I::Item> + Add<Output = I::Item> + From<bool> + PartialEq + Copy,
+{
+    generator! {
+        let zero = I::Item::from(false);
+        let two = I::Item::from(true) + I::Item::from(true);
+        for n in nums {
+            if n % two == zero {
+                yield n;
+            }
+        }
+    }
+}
 
 /// A shared event log, so that a test can assert the order in which things ran.
 #[derive(Clone, Default)]

@@ -1,11 +1,21 @@
 //! Generator pipelines: stages that compose with any `Iterator`, and a stage on another core.
 //!
 //! A stage is a generator function that takes anything iterable and yields; a pipeline is
-//! stages nested in each other, as in Python. The seed's two stages are here as
-//! [`square`] and [`even`]:
+//! stages nested in each other, as in Python. The Python tutorial's two stages, `square`
+//! and `even`, are three lines each:
 //!
 //! ```
-//! use yielding::pipeline::{even, square};
+//! use yielding::{Generator, generator};
+//!
+//! // Python: def square(nums): for n in nums: yield n * n
+//! fn square(nums: impl IntoIterator<Item = u32>) -> impl Generator<Item = u32> {
+//!     generator! { for n in nums { yield n * n; } }
+//! }
+//!
+//! // Python: def even(nums): for n in nums: if n % 2 == 0: yield n
+//! fn even(nums: impl IntoIterator<Item = u32>) -> impl Generator<Item = u32> {
+//!     generator! { for n in nums { if n % 2 == 0 { yield n; } } }
+//! }
 //!
 //! // Python: result = even(square(range(10)))
 //! let result = even(square(0..10));
@@ -21,8 +31,13 @@
 //!
 //! ```
 //! use std::cell::RefCell;
-//! use yielding::generator;
-//! use yielding::pipeline::{even, square};
+//! use yielding::{Generator, generator};
+//! # fn square(nums: impl IntoIterator<Item = u32>) -> impl Generator<Item = u32> {
+//! #     generator! { for n in nums { yield n * n; } }
+//! # }
+//! # fn even(nums: impl IntoIterator<Item = u32>) -> impl Generator<Item = u32> {
+//! #     generator! { for n in nums { if n % 2 == 0 { yield n; } } }
+//! # }
 //!
 //! let log = &RefCell::new(Vec::new());
 //! let source = generator! {
@@ -45,13 +60,13 @@
 //!
 //! # Writing a stage
 //!
-//! A stage takes `impl IntoIterator` and returns the generator (or `impl Iterator`):
+//! A stage takes `impl IntoIterator` and returns `impl Generator`:
 //!
 //! ```
-//! use yielding::generator;
+//! use yielding::{Generator, generator};
 //!
 //! /// Python: def running_total(nums): ...
-//! fn running_total(nums: impl IntoIterator<Item = u64>) -> impl Iterator<Item = u64> {
+//! fn running_total(nums: impl IntoIterator<Item = u64>) -> impl Generator<Item = u64> {
 //!     generator! {
 //!         let mut total = 0;
 //!         for n in nums {
@@ -266,11 +281,7 @@
 //! are produced before the sink asks for them.
 
 mod ext;
-#[cfg(feature = "macros")]
-mod stages;
 mod threaded;
 
 pub use ext::PipelineExt;
-#[cfg(feature = "macros")]
-pub use stages::{even, square};
 pub use threaded::{Threaded, threaded, threaded_scoped};
