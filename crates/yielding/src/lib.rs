@@ -357,6 +357,7 @@ mod generator;
 #[cfg(feature = "io")]
 pub mod io;
 mod macros;
+pub mod migrating;
 mod next_arg;
 #[cfg(feature = "std")]
 pub mod pipeline;
