@@ -172,3 +172,71 @@ fn borrowed_api_allocates_nothing_per_line_from_gzip() {
         ))
     });
 }
+
+/// Gives `data` in reads of at most `chunk` bytes, with a `WouldBlock` before every
+/// `every`-th read: a non-blocking socket that often has nothing yet.
+struct OftenBlocking<'a> {
+    data: &'a [u8],
+    chunk: usize,
+    every: usize,
+    call: usize,
+}
+
+impl Read for OftenBlocking<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.call += 1;
+        if self.call % self.every == 0 {
+            // A simple `io::Error`, from its kind: no allocation, as the OS's errors.
+            return Err(std::io::ErrorKind::WouldBlock.into());
+        }
+        let n = self.data.len().min(buf.len()).min(self.chunk);
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_transient_error_costs_its_own_allocation_and_the_retry_nothing() {
+    // Retrying after a `WouldBlock` keeps the buffer as it was: nothing is copied out or
+    // re-allocated. What a transient error costs is the error itself, one box, plus a copy
+    // of the path when the reader has one.
+    let data = input();
+    for named in [false, true] {
+        let source = OftenBlocking {
+            data: &data,
+            chunk: 700,
+            every: 3,
+            call: 0,
+        };
+        let mut reader = ReadOptions::new().buffer_size(1024).reader(source);
+        if named {
+            reader = reader.with_path("socket");
+        }
+        for _ in 0..WARM_UP {
+            while reader.next_line().is_err() {}
+        }
+        let ((lines, errors), allocations) = allocations_in(|| {
+            let (mut lines, mut errors) = (0usize, 0usize);
+            loop {
+                match reader.next_line() {
+                    Ok(Some(_)) => lines += 1,
+                    Ok(None) => break,
+                    Err(error) => {
+                        assert_eq!(error.kind(), yielding::io::ErrorKind::Transient);
+                        errors += 1;
+                    }
+                }
+            }
+            (lines, errors)
+        });
+        assert_eq!(lines, 20_000 - WARM_UP);
+        assert!(errors > 1000, "only {errors} transient errors");
+        let per_error = if named { 2 } else { 1 };
+        assert_eq!(
+            allocations,
+            per_error * errors,
+            "named {named}: {allocations} allocations for {errors} errors over {lines} lines"
+        );
+    }
+}

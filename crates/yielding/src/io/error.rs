@@ -6,7 +6,19 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::str::Utf8Error;
 
-/// The kind of an [`Error`].
+/// The kind of an [`Error`], and whether the reader goes on after it.
+///
+/// | kind | the reader after it |
+/// |---|---|
+/// | [`Io`](ErrorKind::Io) | ended: every later read returns `None` |
+/// | [`Transient`](ErrorKind::Transient) | unchanged: the next read goes on where the source stopped, the partial line kept |
+/// | [`InvalidUtf8`](ErrorKind::InvalidUtf8) | the line consumed: the next read returns the line after it |
+/// | [`LineTooLong`](ErrorKind::LineTooLong) | the next read skips the rest of the line and returns the one after it |
+///
+/// An I/O error from the source is [`Transient`](ErrorKind::Transient) when its
+/// [`std::io::ErrorKind`] is `WouldBlock` or `TimedOut`, and [`Io`](ErrorKind::Io), fatal,
+/// for every other kind; `Interrupted` is retried inside the reader and never reported.
+/// See [`LineReader`](super::LineReader#errors) for why.
 ///
 /// ```
 /// use yielding::io::{ErrorKind, ReadOptions};
@@ -20,8 +32,43 @@ use std::str::Utf8Error;
 #[non_exhaustive]
 pub enum ErrorKind {
     /// Opening or reading the source failed. The reader has ended: every later read returns
-    /// `None`. Fatal.
+    /// `None`. Fatal. Every [`std::io::ErrorKind`] but `WouldBlock`, `TimedOut` and
+    /// `Interrupted` is this.
     Io,
+    /// Reading the source failed for now: its [`std::io::ErrorKind`] is `WouldBlock` (a
+    /// non-blocking socket or pipe with nothing to give yet, or a read timeout on Unix) or
+    /// `TimedOut` (a read timeout on Windows). Nothing is lost: the bytes of the partial
+    /// line stay buffered and no line is consumed, so the next read goes on where the source
+    /// stopped. Not fatal.
+    ///
+    /// ```
+    /// use std::io::{self, Read};
+    /// use yielding::io::{ErrorKind, LineReader};
+    ///
+    /// /// Gives "par", then has nothing for one call, then "tial\n".
+    /// struct Socket(u8);
+    /// impl Read for Socket {
+    ///     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+    ///         self.0 += 1;
+    ///         let chunk: &[u8] = match self.0 {
+    ///             1 => b"par",
+    ///             2 => return Err(io::ErrorKind::WouldBlock.into()),
+    ///             3 => b"tial\n",
+    ///             _ => b"",
+    ///         };
+    ///         buf[..chunk.len()].copy_from_slice(chunk);
+    ///         Ok(chunk.len())
+    ///     }
+    /// }
+    ///
+    /// let mut reader = LineReader::new(Socket(0));
+    /// let error = reader.next_str().unwrap_err();
+    /// assert_eq!(error.kind(), ErrorKind::Transient);
+    /// assert_eq!((error.line(), error.offset()), (Some(1), Some(3)));
+    /// assert_eq!(reader.next_str()?, Some("partial\n"));
+    /// # Ok::<(), yielding::io::Error>(())
+    /// ```
+    Transient,
     /// A line is not valid UTF-8 (strict reads only). The line has been consumed; the next
     /// read returns the line after it.
     InvalidUtf8,
@@ -32,12 +79,14 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Whether the reader has ended after this error. Only [`ErrorKind::Io`] is fatal; after
-    /// the others reading goes on with the next line.
+    /// [`ErrorKind::Transient`] reading goes on where the source stopped, and after the
+    /// others with the next line.
     ///
     /// ```
     /// use yielding::io::ErrorKind;
     ///
     /// assert!(ErrorKind::Io.is_fatal());
+    /// assert!(!ErrorKind::Transient.is_fatal());
     /// assert!(!ErrorKind::InvalidUtf8.is_fatal());
     /// assert!(!ErrorKind::LineTooLong.is_fatal());
     /// ```
@@ -55,13 +104,26 @@ impl ErrorKind {
 /// data/log.txt: line 3: invalid UTF-8 at byte offset 17
 /// data/log.txt: line 9: line longer than 67108864 bytes (it starts at byte offset 4096)
 /// data/log.txt: line 12: read error at byte offset 90112: Input/output error (os error 5)
+/// <stdin>: line 4: temporary read error at byte offset 77: Resource temporarily unavailable (os error 11)
 /// ```
 ///
-/// Standard input, whose path is `-`, is shown as `<stdin>`. Offsets count bytes from the start of the input (after decompression, for gzip).
+/// Standard input, whose path is `-`, is shown as `<stdin>`. Offsets count bytes from the
+/// start of the input (after decompression, for gzip).
+///
+/// **Which errors end the reader:** only [`ErrorKind::Io`]
+/// ([`is_fatal`](Self::is_fatal)), which is every I/O error from the source except these:
+///
+/// - `WouldBlock` and `TimedOut` are [`ErrorKind::Transient`]: the reader keeps the partial
+///   line it had buffered, and the next call goes on reading where the source stopped, so
+///   that nothing is lost or repeated however often it is retried.
+/// - `Interrupted` is retried inside the reader, as Python does (PEP 475), and never
+///   reported.
+///
 /// After [`ErrorKind::InvalidUtf8`] and [`ErrorKind::LineTooLong`] the reader goes on with
-/// the next line; after [`ErrorKind::Io`] it has ended. The error converts into
-/// [`std::io::Error`] (kind `InvalidData` for bad lines), so `?` works in functions that
-/// return `io::Result`. It is boxed inside, one pointer wide, so results stay small.
+/// the next line. The error converts into [`std::io::Error`] (the source's own kind for
+/// I/O errors, so a `WouldBlock` stays one; `InvalidData` for bad lines), so `?` works in
+/// functions that return `io::Result`. It is boxed inside, one pointer wide, so results
+/// stay small.
 ///
 /// ```
 /// use yielding::io::{ErrorKind, LineReader};
@@ -91,11 +153,50 @@ struct Inner {
 
 enum Detail {
     Io(io::Error),
+    /// An error of a kind [`is_transient`] accepts, from a read (never from opening, after
+    /// which there is no reader to retry).
+    Transient(io::Error),
     InvalidUtf8(Utf8Error),
-    LineTooLong { limit: usize },
+    LineTooLong {
+        limit: usize,
+    },
+}
+
+/// Whether an error from the source leaves it able to go on: the reader keeps its state
+/// and reports [`ErrorKind::Transient`] instead of ending.
+///
+/// `Read`'s contract promises that a read that fails has read nothing, so after any error
+/// the reader could in principle retry without losing a byte. What decides is what the
+/// kind means, since a caller who retries on an error the source will never recover from
+/// loops for ever:
+/// - `WouldBlock`: "nothing yet, ask again", by definition (`EAGAIN`; also a socket's read
+///   timeout on Unix).
+/// - `TimedOut`: a read timeout (Windows reports a socket's read timeout as this). A caller
+///   who does not want to wait longer stops retrying, which it can.
+///
+/// And every other kind ends the reader, `Interrupted` aside (retried in place):
+/// `UnexpectedEof`, `InvalidData` and `InvalidInput` (a truncated or corrupt gzip stream, a
+/// `Read` that breaks its contract) say the data itself is wrong, so a retry could only
+/// read on past a hole; `ConnectionReset`, `ConnectionAborted`, `BrokenPipe` and
+/// `NotConnected` say the peer is gone, and a retry would at best see the end of a
+/// stream that did not end; `ResourceBusy`, `OutOfMemory` and the like have no "try later"
+/// meaning for a read; and `Other`, custom and future kinds are unknown, where stopping is
+/// the answer that cannot hang or mislead.
+#[inline]
+pub(super) fn is_transient(kind: io::ErrorKind) -> bool {
+    matches!(kind, io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
 }
 
 impl Error {
+    pub(super) fn transient(
+        path: Option<PathBuf>,
+        line: u64,
+        offset: u64,
+        error: io::Error,
+    ) -> Self {
+        Self::new(path, Some(line), Some(offset), Detail::Transient(error))
+    }
+
     pub(super) fn io(
         path: Option<PathBuf>,
         line: Option<u64>,
@@ -150,20 +251,33 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self.0.detail {
             Detail::Io(_) => ErrorKind::Io,
+            Detail::Transient(_) => ErrorKind::Transient,
             Detail::InvalidUtf8(_) => ErrorKind::InvalidUtf8,
             Detail::LineTooLong { .. } => ErrorKind::LineTooLong,
         }
     }
 
-    /// Whether the reader has ended after this error: true for [`ErrorKind::Io`] only.
+    /// Whether the reader has ended after this error: true for [`ErrorKind::Io`] only. A
+    /// loop that retries while this is false cannot spin on a source that is gone.
     ///
     /// ```
+    /// use std::io::{self, Read};
     /// use yielding::io::LineReader;
     ///
     /// let mut reader = LineReader::new(&b"\xff\nok\n"[..]);
     /// let error = reader.next_str().unwrap_err();
     /// assert!(!error.is_fatal());
     /// assert_eq!(reader.next_str()?, Some("ok\n"));
+    ///
+    /// struct Gone;
+    /// impl Read for Gone {
+    ///     fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+    ///         Err(io::ErrorKind::ConnectionReset.into())
+    ///     }
+    /// }
+    /// let mut reader = LineReader::new(Gone);
+    /// assert!(reader.next_str().unwrap_err().is_fatal());
+    /// assert_eq!(reader.next_str()?, None);
     /// # Ok::<(), yielding::io::Error>(())
     /// ```
     #[must_use]
@@ -208,8 +322,8 @@ impl Error {
 
     /// A byte offset from the start of the input: for [`ErrorKind::InvalidUtf8`] the first
     /// invalid byte, for [`ErrorKind::LineTooLong`] the first byte of the line, and for
-    /// [`ErrorKind::Io`] how many bytes had been read when the read failed. `None` when
-    /// opening the source failed.
+    /// [`ErrorKind::Io`] and [`ErrorKind::Transient`] how many bytes had been read when the
+    /// read failed (where a retry goes on). `None` when opening the source failed.
     ///
     /// ```
     /// use yielding::io::{LineReader, ReadOptions};
@@ -244,7 +358,7 @@ impl Error {
         }
     }
 
-    /// The underlying I/O error, for [`ErrorKind::Io`].
+    /// The underlying I/O error, for [`ErrorKind::Io`] and [`ErrorKind::Transient`].
     ///
     /// ```
     /// use yielding::io::LineReader;
@@ -255,7 +369,7 @@ impl Error {
     #[must_use]
     pub fn io_error(&self) -> Option<&io::Error> {
         match &self.0.detail {
-            Detail::Io(error) => Some(error),
+            Detail::Io(error) | Detail::Transient(error) => Some(error),
             _ => None,
         }
     }
@@ -299,6 +413,9 @@ impl fmt::Display for Error {
                 write!(f, "read error at byte offset {offset}: {error}")
             }
             Detail::Io(error) => write!(f, "{error}"),
+            Detail::Transient(error) => {
+                write!(f, "temporary read error at byte offset {offset}: {error}")
+            }
             Detail::InvalidUtf8(_) => write!(f, "invalid UTF-8 at byte offset {offset}"),
             Detail::LineTooLong { limit } => write!(
                 f,
@@ -318,7 +435,7 @@ impl fmt::Debug for Error {
             .field("line", &inner.line)
             .field("offset", &inner.offset);
         match &inner.detail {
-            Detail::Io(error) => debug.field("source", error),
+            Detail::Io(error) | Detail::Transient(error) => debug.field("source", error),
             Detail::InvalidUtf8(error) => debug.field("source", error),
             Detail::LineTooLong { limit } => debug.field("limit", limit),
         };
@@ -329,7 +446,7 @@ impl fmt::Debug for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.0.detail {
-            Detail::Io(error) => Some(error),
+            Detail::Io(error) | Detail::Transient(error) => Some(error),
             Detail::InvalidUtf8(error) => Some(error),
             Detail::LineTooLong { .. } => None,
         }
@@ -338,7 +455,8 @@ impl std::error::Error for Error {
 
 impl From<Error> for io::Error {
     /// Wraps the error, keeping its message (path, line, offset). The kind is the I/O
-    /// error's own for [`ErrorKind::Io`], and `InvalidData` for the others.
+    /// error's own for [`ErrorKind::Io`] and [`ErrorKind::Transient`] (so code that checks
+    /// for `WouldBlock` still sees one), and `InvalidData` for the others.
     ///
     /// ```
     /// use yielding::io::LineReader;
@@ -358,7 +476,7 @@ impl From<Error> for io::Error {
     /// ```
     fn from(error: Error) -> Self {
         let kind = match &error.0.detail {
-            Detail::Io(io) => io.kind(),
+            Detail::Io(io) | Detail::Transient(io) => io.kind(),
             _ => io::ErrorKind::InvalidData,
         };
         io::Error::new(kind, error)

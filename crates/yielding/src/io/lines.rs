@@ -14,8 +14,10 @@ use super::{Error, LineReader};
 ///
 /// Each line costs one allocation, the `String`; use the borrowed
 /// [`LineReader::next_str`] where that matters. An [`ErrorKind::Io`](super::ErrorKind::Io)
-/// error is yielded once, then the iterator is finished; after an invalid or over-long line
-/// it goes on with the next. It composes with any adapter and with generator pipelines:
+/// error is yielded once, then the iterator is finished; after an
+/// [`ErrorKind::Transient`](super::ErrorKind::Transient) one (`WouldBlock`, `TimedOut`) the
+/// next call goes on where the source stopped, and after an invalid or over-long line with
+/// the next line. It composes with any adapter and with generator pipelines:
 ///
 /// ```
 /// use yielding::Gen;
@@ -113,7 +115,9 @@ impl<R: Read> FusedIterator for Lines<R> {}
 ///
 /// Each line costs one allocation; use the borrowed [`LineReader::next_line`] where that
 /// matters. An [`ErrorKind::Io`](super::ErrorKind::Io) error is yielded once, then the
-/// iterator is finished; after an over-long line it goes on with the next.
+/// iterator is finished; after an [`ErrorKind::Transient`](super::ErrorKind::Transient) one
+/// the next call goes on where the source stopped, and after an over-long line with the
+/// next line.
 ///
 /// ```
 /// use yielding::io::LineReader;

@@ -78,7 +78,13 @@
 //!
 //! - [`ErrorKind::Io`]: opening or reading failed. It names the path, and the line and byte
 //!   offset reached. The reader has ended: the borrowed API returns `Ok(None)` from then on,
-//!   and the owned iterators yield the error once, then `None`.
+//!   and the owned iterators yield the error once, then `None`. Every I/O error is this but
+//!   the two below, and `Interrupted`, which is retried at once and never reported.
+//! - [`ErrorKind::Transient`]: a read failed with `WouldBlock` or `TimedOut` (a
+//!   non-blocking socket or pipe with nothing yet, a read timeout). It names the same, but
+//!   the reader has not ended: the partial line stays buffered, and the next call goes on
+//!   where the source stopped, so that retrying loses and repeats nothing. See
+//!   [`LineReader`'s errors](LineReader#errors).
 //! - [`ErrorKind::InvalidUtf8`] (strict text reads): names the path, the 1-based line and
 //!   the offset of the first invalid byte. The line is consumed; reading goes on.
 //! - [`ErrorKind::LineTooLong`]: a line longer than

@@ -26,6 +26,7 @@ use memchr::{memchr, memchr2};
 
 use crate::raw::text::TextBuf;
 
+use super::error::is_transient;
 use super::{ByteLines, Error, Lines, Newline, ReadOptions, Source, Terminator};
 
 /// The most the buffer grows by at once, while a long line is read: growth doubles up to
@@ -61,10 +62,6 @@ const RETAINED_GROWTH: usize = 1024 * 1024;
 /// for the next long line. Peak memory is therefore at most the larger of the buffer size
 /// and 1 MiB, plus the longest line, plus 4 MiB.
 ///
-/// **Errors** ([`Error`]) name the path, the line and a byte offset. After invalid UTF-8 or
-/// an over-long line, reading goes on with the next line; after an I/O error, the reader
-/// has ended and returns `None` from then on.
-///
 /// ```
 /// use yielding::io::LineReader;
 ///
@@ -79,6 +76,82 @@ const RETAINED_GROWTH: usize = 1024 * 1024;
 /// // Python: list(open(path)) == ['alpha\n', 'beta\n', 'gamma\n', '\n', 'delta']
 /// assert_eq!(lines, ["alpha\n", "beta\n", "gamma\n", "\n", "delta"]);
 /// # std::fs::remove_file(&path).unwrap();
+/// # Ok::<(), yielding::io::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// Errors ([`Error`]) name the path, the line and a byte offset. What the reader does next
+/// depends on the [`ErrorKind`](super::ErrorKind):
+///
+/// | error | the reader after it |
+/// |---|---|
+/// | an I/O error of kind `WouldBlock` or `TimedOut`: [`ErrorKind::Transient`](super::ErrorKind::Transient) | **goes on**: the partial line stays buffered, nothing is consumed, and the next call reads on from where the source stopped |
+/// | any other I/O error: [`ErrorKind::Io`](super::ErrorKind::Io) | **ended**: `None` from then on |
+/// | `Interrupted` | never reported: retried at once, as Python does (PEP 475) |
+/// | [`ErrorKind::InvalidUtf8`](super::ErrorKind::InvalidUtf8) | the line is consumed; the next call returns the line after it |
+/// | [`ErrorKind::LineTooLong`](super::ErrorKind::LineTooLong) | the next call skips the rest of the line and returns the one after it |
+///
+/// So a reader over a non-blocking socket or pipe, or one with a read timeout, can be
+/// called again after a transient error as often as needed: what it gives, those errors
+/// aside, is what it would have given had they not happened, the lines of the whole input
+/// byte for byte. A line is given only once it is whole: lines already complete in the
+/// buffer are returned before the source is read again, and a partial one is never given as
+/// if it were a last line. (Python's `readline()` on a non-blocking stream returns the
+/// partial line, or `b''` when it has nothing, which look the same as a last line and as
+/// the end.) A loop that skips errors spins while such a source has nothing: wait until it
+/// is readable before calling again. A transient error costs one small allocation, the
+/// error itself (two for a reader with a path, which the error copies); going on after it
+/// costs nothing.
+///
+/// Only `WouldBlock` and `TimedOut` are transient because they are the kinds that mean "ask
+/// again". The others say that the data is wrong (`UnexpectedEof`, `InvalidData`,
+/// `InvalidInput`: a gzip stream cut short or corrupt), that the peer is gone
+/// (`ConnectionReset`, `BrokenPipe`...), or nothing the reader can know (`Other`); a
+/// caller retrying on those would loop for ever, or read on past a hole. Whether to retry
+/// after a transient error, and when, is the caller's choice: a `TimedOut` from a
+/// connection that is dead rather than slow will not recover, and the reader cannot tell
+/// the two apart.
+///
+/// A [`Source`] keeps the same promise through gzip detection and decompression: see
+/// [its errors](Source#errors).
+///
+/// ```
+/// use std::collections::VecDeque;
+/// use std::io::{self, Read};
+/// use yielding::io::{ErrorKind, LineReader};
+///
+/// /// A non-blocking socket: each read gives a chunk, or has nothing yet (`None`).
+/// struct Socket(VecDeque<Option<&'static [u8]>>);
+/// impl Read for Socket {
+///     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+///         match self.0.pop_front() {
+///             Some(Some(chunk)) => {
+///                 buf[..chunk.len()].copy_from_slice(chunk);
+///                 Ok(chunk.len())
+///             }
+///             Some(None) => Err(io::ErrorKind::WouldBlock.into()),
+///             None => Ok(0),
+///         }
+///     }
+/// }
+///
+/// let socket = Socket(VecDeque::from([Some(&b"GET /a\nGE"[..]), None, Some(b"T /b\n"), None]));
+/// let mut reader = LineReader::new(socket).with_path("client");
+/// let mut requests = Vec::new();
+/// loop {
+///     match reader.next_str() {
+///         Ok(Some(line)) => requests.push(line.to_owned()),
+///         Ok(None) => break,
+///         Err(error) if error.kind() == ErrorKind::Transient => {
+///             // Wait for the socket to be readable (poll, epoll...), then call again.
+///             assert_eq!(error.io_error().unwrap().kind(), io::ErrorKind::WouldBlock);
+///         }
+///         Err(error) => return Err(error),
+///     }
+/// }
+/// // "GE" was kept across the WouldBlock: nothing lost, nothing repeated.
+/// assert_eq!(requests, ["GET /a\n", "GET /b\n"]);
 /// # Ok::<(), yielding::io::Error>(())
 /// ```
 pub struct LineReader<R> {
@@ -97,7 +170,7 @@ pub struct LineReader<R> {
     line: u64,
     /// The source reported its end.
     eof: bool,
-    /// An I/O error ended the reader.
+    /// A fatal I/O error ended the reader. (A transient one leaves no trace.)
     failed: bool,
     /// An over-long line was reported; the rest of it is still to be skipped.
     skipping: bool,
@@ -254,8 +327,10 @@ impl<R: Read> LineReader<R> {
     /// # Errors
     ///
     /// [`ErrorKind::LineTooLong`](super::ErrorKind::LineTooLong), after which the next call
-    /// returns the line after it; [`ErrorKind::Io`](super::ErrorKind::Io), after which every
-    /// call returns `Ok(None)`.
+    /// returns the line after it; [`ErrorKind::Transient`](super::ErrorKind::Transient)
+    /// (`WouldBlock`, `TimedOut`), after which the next call goes on where the source
+    /// stopped, the partial line kept; [`ErrorKind::Io`](super::ErrorKind::Io), after which
+    /// every call returns `Ok(None)`. See [Errors](Self#errors).
     ///
     /// ```
     /// use yielding::io::LineReader;
@@ -357,9 +432,10 @@ impl<R: Read> LineReader<R> {
     /// An [`Iterator`] of owned `String`s, strict UTF-8: Python's `for line in open(path)`.
     /// `for line in reader` gives the same.
     ///
-    /// After an [`ErrorKind::Io`](super::ErrorKind::Io) error it yields `None`; after the
-    /// other errors it goes on with the next line (so `collect::<Result<Vec<_>, _>>()`
-    /// stops at the first error of any kind).
+    /// After an [`ErrorKind::Io`](super::ErrorKind::Io) error it yields `None`; after an
+    /// [`ErrorKind::Transient`](super::ErrorKind::Transient) one it goes on where the source
+    /// stopped, and after the others with the next line (so
+    /// `collect::<Result<Vec<_>, _>>()` stops at the first error of any kind).
     ///
     /// ```
     /// use yielding::io::{ReadOptions, Terminator};
@@ -411,7 +487,8 @@ impl<R: Read> LineReader<R> {
     }
 
     /// The number of lines returned so far, errors included: the 1-based number of the
-    /// last line returned, or 0 before the first.
+    /// last line returned, or 0 before the first. An I/O error, transient or not, is not a
+    /// line and does not count.
     ///
     /// ```
     /// use yielding::io::LineReader;
@@ -698,23 +775,32 @@ impl<R: Read> LineReader<R> {
                     return Ok(());
                 }
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                Err(error) => {
-                    self.failed = true;
-                    let line = if self.skipping {
-                        self.line
-                    } else {
-                        self.line + 1
-                    };
-                    let offset = self.base + self.end as u64;
-                    return Err(Error::io(
-                        self.path.clone(),
-                        Some(line),
-                        Some(offset),
-                        error,
-                    ));
-                }
+                Err(error) => return Err(self.read_failed(error)),
             }
         }
+    }
+
+    /// The error for a failed read, which ends the reader unless it is transient.
+    ///
+    /// A transient error changes nothing: `Read` promises that a failed read has read
+    /// nothing, and everything done before it (compacting, growing) only moved or made room
+    /// around the buffered bytes, so the next call searches from `scanned` and reads into
+    /// `end` as if this read had never been tried.
+    #[cold]
+    #[inline(never)]
+    fn read_failed(&mut self, error: io::Error) -> Error {
+        // The line being read: the over-long one still being skipped, or the next.
+        let line = if self.skipping {
+            self.line
+        } else {
+            self.line + 1
+        };
+        let offset = self.base + self.end as u64;
+        if is_transient(error.kind()) {
+            return Error::transient(self.path.clone(), line, offset, error);
+        }
+        self.failed = true;
+        Error::io(self.path.clone(), Some(line), Some(offset), error)
     }
 
     /// The buffer is full of one unfinished line: make it larger.

@@ -24,6 +24,64 @@ use super::Compression;
 /// assert_eq!(lines, ["a\n", "b\n"]);
 /// # Ok::<(), yielding::io::Error>(())
 /// ```
+///
+/// # Errors
+///
+/// An error from the underlying reader is passed on as it is, and a `Source` keeps its
+/// place across it, so that a [`LineReader`](super::LineReader) can go on after a
+/// `WouldBlock` or `TimedOut` ([`ErrorKind::Transient`](super::ErrorKind::Transient))
+/// without losing or repeating a byte, whatever the compression:
+///
+/// - `Compression::Auto` keeps the bytes it has looked at so far when the source fails
+///   before it has the two it needs to decide, and the next read goes on with them.
+/// - `Compression::Gzip` (and `Auto` once it has found gzip) keeps flate2's decoder, which
+///   keeps its place in the header, the compressed data and the checksum when a read of
+///   its input fails, and has lost no decompressed byte. The decoder is made without
+///   reading, so that no error can reach it at a point where it would not keep its place.
+///   Opening does not read either: the first read does.
+///
+/// A gzip stream that is corrupt or cut short is an `InvalidInput` or `UnexpectedEof`
+/// error, which ends a `LineReader`.
+///
+/// ```
+/// use std::io::{self, Read};
+/// use yielding::io::{Compression, ErrorKind, LineReader, Source};
+///
+/// /// Plain text, one byte per read, with nothing to give before each byte.
+/// struct Trickle(&'static [u8], bool);
+/// impl Read for Trickle {
+///     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+///         self.1 = !self.1;
+///         if self.1 && !self.0.is_empty() {
+///             return Err(io::ErrorKind::WouldBlock.into());
+///         }
+///         let n = self.0.len().min(buf.len()).min(1);
+///         buf[..n].copy_from_slice(&self.0[..n]);
+///         self.0 = &self.0[n..];
+///         Ok(n)
+///     }
+/// }
+///
+/// // `Auto` needs the feature `gzip`; without it, the same holds for plain reading.
+/// #[cfg(feature = "gzip")]
+/// let compression = Compression::Auto;
+/// #[cfg(not(feature = "gzip"))]
+/// let compression = Compression::None;
+/// let source = Source::from_read(Trickle(b"\x1fplain\n", false), compression);
+/// let mut reader = LineReader::new(source);
+/// let mut would_block = 0;
+/// let line = loop {
+///     match reader.next_line() {
+///         Ok(line) => break line.map(<[u8]>::to_vec),
+///         Err(error) if error.kind() == ErrorKind::Transient => would_block += 1,
+///         Err(error) => return Err(error),
+///     }
+/// };
+/// // The first byte, kept while detection waited for the second, is still there.
+/// assert_eq!(line.as_deref(), Some(&b"\x1fplain\n"[..]));
+/// assert!(would_block >= 7, "each reported, none swallowed: {would_block}");
+/// # Ok::<(), yielding::io::Error>(())
+/// ```
 pub struct Source {
     state: State,
 }
@@ -64,6 +122,15 @@ struct Peeked {
     head: [u8; 2],
     start: usize,
     len: usize,
+    /// Reads fail with `WouldBlock`, reading nothing: while flate2's decoder is made (see
+    /// [`gzip_decoder`]).
+    #[cfg(feature = "gzip")]
+    hold: bool,
+    /// Detection met the end of the input: the next read after `head` gives it again
+    /// instead of asking the source, which has said it once (a terminal would wait for a
+    /// second Ctrl-D).
+    #[cfg(feature = "gzip")]
+    ended: bool,
     raw: Raw,
 }
 
@@ -73,6 +140,10 @@ impl Peeked {
             head: [0; 2],
             start: 0,
             len: 0,
+            #[cfg(feature = "gzip")]
+            hold: false,
+            #[cfg(feature = "gzip")]
+            ended: false,
             raw,
         }
     }
@@ -81,11 +152,19 @@ impl Peeked {
 impl Read for Peeked {
     #[inline]
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        #[cfg(feature = "gzip")]
+        if self.hold {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
         if self.start < self.len {
             let n = (self.len - self.start).min(buf.len());
             buf[..n].copy_from_slice(&self.head[self.start..self.start + n]);
             self.start += n;
             return Ok(n);
+        }
+        #[cfg(feature = "gzip")]
+        if core::mem::take(&mut self.ended) {
+            return Ok(0);
         }
         checked_read(&mut self.raw, buf)
     }
@@ -118,13 +197,31 @@ fn over_reported(n: usize, len: usize) -> io::Error {
 #[cfg(feature = "gzip")]
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
+/// flate2's decoder over `peeked`, having read nothing yet.
+///
+/// `GzDecoder::new` parses the gzip header at once, and keeps its place after a
+/// `WouldBlock` there, but turns any other error into one it returns once, after which the
+/// decoder reports the end of the stream: a `TimedOut` at that point, retried, would be
+/// the end of the input, silently. Its reads, unlike its constructor, fail without losing
+/// their place whatever the error (its header parser, inflater and CRC trailer all count
+/// what they have; the inflater reads before it changes anything). So the constructor is
+/// given a source that has nothing yet, and the header is read by the first `read`, where
+/// an error of any kind is only reported.
+#[cfg(feature = "gzip")]
+fn gzip_decoder(mut peeked: Peeked) -> flate2::read::MultiGzDecoder<Peeked> {
+    peeked.hold = true;
+    let mut decoder = flate2::read::MultiGzDecoder::new(peeked);
+    decoder.get_mut().hold = false;
+    decoder
+}
+
 impl Source {
     fn new(raw: Raw, compression: Compression) -> Self {
         let peeked = Peeked::new(raw);
         let state = match compression {
             Compression::None => State::Plain(peeked),
             #[cfg(feature = "gzip")]
-            Compression::Gzip => State::Gzip(flate2::read::MultiGzDecoder::new(peeked)),
+            Compression::Gzip => State::Gzip(gzip_decoder(peeked)),
             #[cfg(feature = "gzip")]
             Compression::Auto => State::Detect(peeked),
         };
@@ -190,7 +287,8 @@ impl Source {
         Self::new(Raw::Boxed(Box::new(read)), compression)
     }
 
-    /// Reads the first two bytes, or fewer at the end of the input, and decides.
+    /// Reads the first two bytes, or fewer at the end of the input, and decides. An error
+    /// leaves the bytes read so far in `peeked`, so a call after a transient one goes on.
     #[cfg(feature = "gzip")]
     fn detect(&mut self) -> io::Result<()> {
         let State::Detect(peeked) = &mut self.state else {
@@ -198,7 +296,10 @@ impl Source {
         };
         while peeked.len < 2 {
             match checked_read(&mut peeked.raw, &mut peeked.head[peeked.len..]) {
-                Ok(0) => break,
+                Ok(0) => {
+                    peeked.ended = true;
+                    break;
+                }
                 Ok(n) => peeked.len += n,
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
                 Err(error) => return Err(error),
@@ -207,7 +308,7 @@ impl Source {
         let is_gzip = peeked.len == 2 && peeked.head == GZIP_MAGIC;
         let peeked = core::mem::replace(peeked, Peeked::new(Raw::Empty));
         self.state = if is_gzip {
-            State::Gzip(flate2::read::MultiGzDecoder::new(peeked))
+            State::Gzip(gzip_decoder(peeked))
         } else {
             State::Plain(peeked)
         };
