@@ -2,7 +2,7 @@
 //! runtime, each raced in `select!` against a timer and dropped when the timer wins, at a
 //! random point, in the middle of a `yield from` one or two delegates deep too.
 //!
-//! Ignored by default, as a soak: the million takes some 11 s in release on two shared
+//! Ignored by default, as a soak: the million takes 6 to 11 s in release on two shared
 //! cores. `.ci/run` runs it with a bounded count; the figures go to standard output:
 //!
 //! ```text
