@@ -40,9 +40,13 @@ use yielding::{OnClose, TryAsyncGen, TryGen};
 assert_impl_all!(OnClose<fn()>: Send, Sync, Unpin, std::fmt::Debug);
 assert_not_impl_any!(OnClose<Box<dyn FnOnce()>>: Send, Sync);
 // The try forms wrap a generator and are Send exactly when it is (a boxed body here).
+// Used only in static_assertions' `const _` items, which rustc 1.85 (the MSRV) does not
+// count as uses: without the allows it warns that they are never used.
+#[allow(dead_code)]
 type Body = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
 assert_impl_all!(TryGen<u8, (), Body>: Send, Unpin, std::fmt::Debug);
 assert_impl_all!(TryAsyncGen<u8, (), Body>: Send, Unpin, std::fmt::Debug);
+#[allow(dead_code)]
 type LocalBody = Pin<Box<dyn Future<Output = Result<(), String>>>>;
 assert_not_impl_any!(TryGen<u8, (), LocalBody>: Send);
 

@@ -22,7 +22,11 @@ use panics::panic_message;
 
 // ---- types -------------------------------------------------------------------------------
 
+// Used only in static_assertions' `const _` items, which rustc 1.85 (the MSRV) does not
+// count as uses: without the allows it warns that they are never used.
+#[allow(dead_code)]
 type SendBody = Pin<Box<dyn Future<Output = ()> + Send>>;
+#[allow(dead_code)]
 type LocalBody = Pin<Box<dyn Future<Output = ()>>>;
 
 // A RefCell inside: shared within one thread, moved to another when the body is Send, but

@@ -8,7 +8,11 @@ use yielding::{
     AlreadyRunning, AsyncGen, Co, CoroutineState, Gen, GeneratorState, NextArg, SharedGen, Yield,
 };
 
+// Used only in static_assertions' `const _` items, which rustc 1.85 (the MSRV) does not
+// count as uses: without the allows it warns that they are never used.
+#[allow(dead_code)]
 type BoxedBody = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
+#[allow(dead_code)]
 type LocalBody = std::pin::Pin<Box<dyn Future<Output = ()>>>;
 
 // The handle and its future carry no data of their own between threads.

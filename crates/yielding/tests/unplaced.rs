@@ -12,7 +12,11 @@ use yielding::{Co, CoroutineState, Gen, GeneratorState, Unplaced};
 mod counting_alloc;
 use counting_alloc::allocations_in;
 
+// Used only in static_assertions' `const _` items, which rustc 1.85 (the MSRV) does not
+// count as uses: without the allows it warns that they are never used.
+#[allow(dead_code)]
 type SendBody = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
+#[allow(dead_code)]
 type LocalBody = std::pin::Pin<Box<dyn Future<Output = ()>>>;
 
 // Like a generator: Send exactly when its body is.
