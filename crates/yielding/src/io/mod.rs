@@ -11,6 +11,10 @@
 //! - **Owned:** an [`Iterator`] of `String` ([`Lines`], also what `for line in reader`
 //!   gives) or `Vec<u8>` ([`ByteLines`]), for adapters and generator pipelines.
 //!
+//! **Lines keep their terminator by default, as Python's do** (`"GET /index 200\r\n"`),
+//! where std's `BufRead::lines` strips it. [`Terminator::Strip`] gives std's lines; the
+//! example below uses it for the borrowed form and keeps the default for the owned one.
+//!
 //! ```
 //! use yielding::io::{LineReader, ReadOptions, Terminator};
 //!
@@ -27,11 +31,10 @@
 //! }
 //! assert_eq!(errors, 1);
 //!
-//! // Owned: an Iterator, for adapters.
-//! let index_hits = LineReader::open(&path)?
-//!     .into_iter()
-//!     .filter(|line| line.as_ref().is_ok_and(|l| l.contains("/index")))
-//!     .count();
+//! // Owned: an Iterator, for adapters. Python's lines: the terminator is kept.
+//! let lines: Vec<String> = LineReader::open(&path)?.into_iter().collect::<Result<_, _>>()?;
+//! assert_eq!(lines[1], "GET /missing 404\r\n");
+//! let index_hits = lines.iter().filter(|line| line.contains("/index")).count();
 //! assert_eq!(index_hits, 2);
 //! # std::fs::remove_file(&path).unwrap();
 //! # Ok::<(), yielding::io::Error>(())

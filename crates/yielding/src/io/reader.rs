@@ -432,6 +432,11 @@ impl<R: Read> LineReader<R> {
     /// An [`Iterator`] of owned `String`s, strict UTF-8: Python's `for line in open(path)`.
     /// `for line in reader` gives the same.
     ///
+    /// **Each line keeps its terminator (`"GET /\n"`), as Python's lines do, unlike std's
+    /// [`BufRead::lines`](std::io::BufRead::lines), which strips it.** A comparison such as
+    /// `line == "END"` is then never true. For std's behaviour, read with
+    /// [`Terminator::Strip`](super::Terminator::Strip), as below.
+    ///
     /// After an [`ErrorKind::Io`](super::ErrorKind::Io) error it yields `None`; after an
     /// [`ErrorKind::Transient`](super::ErrorKind::Transient) one it goes on where the source
     /// stopped, and after the others with the next line (so
