@@ -33,6 +33,7 @@ use crate::{AsyncGen, Gen, NextArg};
 /// assert_eq!(lines.next(), None);
 /// assert_eq!(lines.take_return(), None);
 /// ```
+#[must_use = "a generator does nothing until it is resumed"]
 pub struct TryGen<Y, S, F: Future, P = Box<Option<F>>>
 where
     P: DerefMut<Target = Option<F>>,
@@ -182,6 +183,7 @@ impl<Y, S, F: Future, P: DerefMut<Target = Option<F>>> fmt::Debug for TryGen<Y, 
 ///     assert_eq!(reads.anext().await, None);
 /// });
 /// ```
+#[must_use = "an async generator does nothing until it is polled"]
 pub struct TryAsyncGen<Y, S, F: Future, P = Box<Option<F>>>
 where
     P: DerefMut<Target = Option<F>>,

@@ -11,9 +11,10 @@
 //! - **Owned:** an [`Iterator`] of `String` ([`Lines`], also what `for line in reader`
 //!   gives) or `Vec<u8>` ([`ByteLines`]), for adapters and generator pipelines.
 //!
-//! **Lines keep their terminator by default, as Python's do** (`"GET /index 200\r\n"`),
-//! where std's `BufRead::lines` strips it. [`Terminator::Strip`] gives std's lines; the
-//! example below uses it for the borrowed form and keeps the default for the owned one.
+//! **Lines keep their terminator by default, as Python's do** (`"GET /index 200\n"`, a
+//! `\r\n` read as `\n` as Python's universal newlines do), where std's `BufRead::lines`
+//! strips it. [`Terminator::Strip`] gives std's lines; the example below uses it for the
+//! borrowed form and keeps the default for the owned one.
 //!
 //! ```
 //! use yielding::io::{LineReader, ReadOptions, Terminator};
@@ -33,7 +34,7 @@
 //!
 //! // Owned: an Iterator, for adapters. Python's lines: the terminator is kept.
 //! let lines: Vec<String> = LineReader::open(&path)?.into_iter().collect::<Result<_, _>>()?;
-//! assert_eq!(lines[1], "GET /missing 404\r\n");
+//! assert_eq!(lines[1], "GET /missing 404\n");
 //! let index_hits = lines.iter().filter(|line| line.contains("/index")).count();
 //! assert_eq!(index_hits, 2);
 //! # std::fs::remove_file(&path).unwrap();
