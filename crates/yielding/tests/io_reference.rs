@@ -65,26 +65,7 @@ fn error_item<T>(error: &yielding::io::Error) -> Item<T> {
 
 #[path = "support/line_reference.rs"]
 mod line_reference;
-use line_reference::{presented, reference_pieces};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Form {
-    BorrowedBytes,
-    BorrowedStr,
-    BorrowedLossy,
-    OwnedBytes,
-    OwnedStr,
-    OwnedLossy,
-}
-
-const FORMS: [Form; 6] = [
-    Form::BorrowedBytes,
-    Form::BorrowedStr,
-    Form::BorrowedLossy,
-    Form::OwnedBytes,
-    Form::OwnedStr,
-    Form::OwnedLossy,
-];
+use line_reference::{FORMS, Form, presented, reference_pieces};
 
 /// Every output is compared as bytes; text forms are converted with `into_bytes`.
 type Output = Vec<Item<Vec<u8>>>;

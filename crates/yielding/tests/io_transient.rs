@@ -22,7 +22,7 @@ use yielding::io::{
 
 #[path = "support/line_reference.rs"]
 mod line_reference;
-use line_reference::{presented, reference_pieces};
+use line_reference::{FORMS, Form, presented, reference_pieces};
 
 #[path = "support/proptest_config.rs"]
 mod proptest_config;
@@ -147,25 +147,6 @@ fn error_item(error: &Error) -> Item {
         offset: error.offset(),
     }
 }
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Form {
-    BorrowedBytes,
-    BorrowedStr,
-    BorrowedLossy,
-    OwnedBytes,
-    OwnedStr,
-    OwnedLossy,
-}
-
-const FORMS: [Form; 6] = [
-    Form::BorrowedBytes,
-    Form::BorrowedStr,
-    Form::BorrowedLossy,
-    Form::OwnedBytes,
-    Form::OwnedStr,
-    Form::OwnedLossy,
-];
 
 /// What the reader gave, with the transient errors counted apart.
 #[derive(Debug)]

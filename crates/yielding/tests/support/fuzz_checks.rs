@@ -586,26 +586,7 @@ fn error_item(error: &yielding::io::Error) -> Item {
 
 #[path = "line_reference.rs"]
 mod line_reference;
-use line_reference::{presented, reference_pieces};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Form {
-    BorrowedBytes,
-    BorrowedStr,
-    BorrowedLossy,
-    OwnedBytes,
-    OwnedStr,
-    OwnedLossy,
-}
-
-const FORMS: [Form; 6] = [
-    Form::BorrowedBytes,
-    Form::BorrowedStr,
-    Form::BorrowedLossy,
-    Form::OwnedBytes,
-    Form::OwnedStr,
-    Form::OwnedLossy,
-];
+use line_reference::{FORMS, Form, presented, reference_pieces};
 
 fn expected(
     data: &[u8],

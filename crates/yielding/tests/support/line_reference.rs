@@ -1,8 +1,31 @@
 //! The naive reference line splitter: the whole input at once, with `split`-like logic and
-//! none of the reader's buffering. Shared by the proptest (`io_reference.rs`) and the fuzz
-//! target's checks (`fuzz_checks.rs`), so that both compare the reader with one reference.
+//! none of the reader's buffering, and the forms of reading a reader's lines to compare
+//! with it. Shared by the proptest (`io_reference.rs`), the transient-error tests
+//! (`io_transient.rs`) and the fuzz target's checks (`fuzz_checks.rs`), so that all of
+//! them compare the reader with one reference.
 
 use yielding::io::{Newline, Terminator};
+
+/// The ways to read a reader's lines: borrowed or owned, as bytes, strict or lossy text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Form {
+    BorrowedBytes,
+    BorrowedStr,
+    BorrowedLossy,
+    OwnedBytes,
+    OwnedStr,
+    OwnedLossy,
+}
+
+/// Every [`Form`].
+pub(crate) const FORMS: [Form; 6] = [
+    Form::BorrowedBytes,
+    Form::BorrowedStr,
+    Form::BorrowedLossy,
+    Form::OwnedBytes,
+    Form::OwnedStr,
+    Form::OwnedLossy,
+];
 
 /// A line of the reference split: `start..content_end` is the content and
 /// `content_end..end` the terminator.
