@@ -281,6 +281,7 @@
 //! are produced before the sink asks for them.
 
 mod ext;
+mod handoff;
 mod threaded;
 
 pub use ext::PipelineExt;

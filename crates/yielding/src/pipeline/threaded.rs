@@ -5,42 +5,14 @@ use alloc::boxed::Box;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::any::Any;
+use core::cell::Cell;
 use core::fmt;
 use core::iter::FusedIterator;
-use core::sync::atomic::{AtomicU8, Ordering};
-use core::time::Duration;
+use core::marker::PhantomData;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::thread::{self, JoinHandle, Scope, ScopedJoinHandle};
 
-/// The largest batch the producer sends at once. Large enough that the channel's cost
-/// (one send, one receive, one allocation) is a few nanoseconds per item; small enough
-/// that a batch of small items stays in the L1 cache.
-const MAX_BATCH: usize = 256;
-
-/// The largest capacity honoured; larger ones are treated as this. The channel allocates
-/// its slots up front (one per `MAX_BATCH` items of capacity), so this bounds that
-/// allocation to about 2.5 MB whatever the caller asks for.
-const MAX_CAPACITY: usize = 1 << 24;
-
-/// How long the consumer waits for a batch before it asks the producer to send what it
-/// has. A producer that keeps up never sees the request, and its batches stay full; a
-/// slow source (a socket, a pipe) gets each item through within about this long.
-const HUNGRY_AFTER: Duration = Duration::from_millis(1);
-
-/// The producer runs and fills its batch.
-const RUN: u8 = 0;
-/// The consumer has waited longer than [`HUNGRY_AFTER`]: send what you have.
-const HUNGRY: u8 = 1;
-/// The consumer is gone: stop after the current item.
-const STOP: u8 = 2;
-
-/// What goes through the channel: items in order, then possibly the panic that ended the
-/// upstream.
-enum Message<T> {
-    Items(Vec<T>),
-    Panicked(Box<dyn Any + Send>),
-}
+use super::handoff::{End, Handoff, Layout, Request, Taken};
 
 /// A panic the consumer never received, handed back to it through the join.
 type Unclaimed = Option<Box<dyn Any + Send>>;
@@ -56,36 +28,6 @@ impl Producer<'_> {
             Producer::Spawned(handle) => handle.join(),
             Producer::Scoped(handle) => handle.join(),
         }
-    }
-}
-
-/// How a capacity in items is split into batches and channel slots.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Layout {
-    /// Items per batch, at most.
-    batch: usize,
-    /// Batches the channel holds (0: a rendezvous).
-    slots: usize,
-}
-
-impl Layout {
-    /// The most that can run ahead is the consumer's current batch less the item it just
-    /// took (`batch - 1`), the channel (`slots * batch`) and the producer's full batch
-    /// waiting to be sent (`batch`): `(slots + 2) * batch - 1`, which this keeps within
-    /// `capacity`.
-    fn for_capacity(capacity: usize) -> Layout {
-        assert!(
-            capacity > 0,
-            "yielding: a threaded stage needs a capacity of at least 1 item"
-        );
-        let capacity = capacity.min(MAX_CAPACITY);
-        let batch = (capacity / 4).clamp(1, MAX_BATCH);
-        let slots = (capacity + 1) / batch - 2;
-        Layout { batch, slots }
-    }
-
-    fn run_ahead(self) -> usize {
-        (self.slots + 2) * self.batch - 1
     }
 }
 
@@ -124,15 +66,19 @@ impl Layout {
 ///   most `capacity` items more than this iterator has returned. Then the producer thread
 ///   blocks until the consumer catches up, so memory stays bounded however fast the
 ///   upstream is.
-/// - **Batching.** Items cross between the threads in batches of up to `capacity / 4`
-///   items (at most 256), so the channel's cost per item stays at a few nanoseconds; sent
-///   one by one, each item cost 6 to 14 µs in the pipeline benchmark (BENCHMARKS.md),
-///   most of it waking the other thread. A consumer that has waited for about a millisecond asks the
-///   producer to send what it has, and from then on each item goes as soon as it is
-///   produced, so a slow source (a socket, a pipe) is not held back until a batch fills.
-///   An item produced while the consumer was still busy can wait in the producer's batch
-///   until the source produces the next one (or ends); with a capacity below 8, batches
-///   hold one item and every item goes at once.
+/// - **Batching, and few wake-ups.** Items cross between the threads in batches of
+///   `capacity / 16` items (at least 1, at most 256). A consumer that runs out of items
+///   sleeps until half the buffer is full, and a producer that fills the buffer sleeps
+///   until it is down to half, so each wake-up hands over about half the capacity instead
+///   of one batch: waking a thread is a system call and a context switch, which cost more
+///   than a cheap stage's work on hundreds of items. So a larger capacity means fewer
+///   wake-ups; see "Choosing the capacity" below.
+/// - **A slow source is not held back.** A consumer that has waited for about a
+///   millisecond takes what there is, and, finding nothing, asks the producer to hand each
+///   item over as soon as it is produced, so items from a socket or a pipe arrive within
+///   about a millisecond of being produced. An item produced while the consumer was still
+///   busy can wait in the producer's batch until the source produces the next one (or
+///   ends); with a capacity below 32, batches hold one item and every item goes at once.
 /// - **Panics reach the consumer.** If `upstream` panics, the items it produced before
 ///   are delivered, and then `next()` resumes the panic on the consumer's thread, where
 ///   the next item would have come ([`std::panic::resume_unwind`]); the iterator is
@@ -146,6 +92,21 @@ impl Layout {
 ///   cleanup (Python's `finally`) has run, as it has when a one-thread pipeline is
 ///   dropped. A panic in that cleanup propagates from the drop (unless the consumer is
 ///   already panicking); a panic in an item the consumer never reached does not.
+///
+/// # Choosing the capacity
+///
+/// The capacity bounds memory (at most that many items in flight) and sets how often the
+/// threads wake each other: about once per half capacity. In the pipeline benchmark
+/// (BENCHMARKS.md, "Pipelines", 2 cores), with stages of about 40 ns per item (a log
+/// filter), 1,024 items broke even with one thread and 16,384 items ran 1.15× faster; with
+/// stages of 200–300 ns per item, both ran 1.86× faster (the ideal was about 1.8×). A
+/// capacity of 64 or less was 3–4× *slower* than one thread with cheap stages: a wake-up
+/// every few items. A few thousand items or more is a good start; measure.
+///
+/// A threaded stage pays off only when each side has a core of its own. With another
+/// process keeping one of the two cores busy, the same pipelines ran 0.94–0.98× (16,384)
+/// and 0.75–0.98× (1,024) of the one-thread speed: the operating system runs both sides
+/// by turns on the remaining core, and the hand-off adds work.
 ///
 /// # Send and `'static`
 ///
@@ -187,14 +148,13 @@ where
     I::Item: Send + 'static,
 {
     let layout = Layout::for_capacity(capacity);
-    let (sender, receiver) = mpsc::sync_channel(layout.slots);
-    let state = Arc::new(AtomicU8::new(RUN));
+    let handoff = Arc::new(Handoff::new(layout));
     let upstream = upstream.into_iter();
-    let producer_state = Arc::clone(&state);
+    let producer_side = Arc::clone(&handoff);
     let handle = producer_thread()
-        .spawn(move || produce(upstream, &sender, &producer_state, layout.batch))
+        .spawn(move || produce(upstream, &producer_side))
         .expect("yielding: failed to spawn the thread of a threaded stage");
-    Threaded::new(receiver, state, Producer::Spawned(handle), layout)
+    Threaded::new(handoff, Producer::Spawned(handle))
 }
 
 /// Like [`threaded`], with the producer thread in `scope`, so `upstream` may borrow from
@@ -232,16 +192,13 @@ where
     I::Item: Send + 'scope,
 {
     let layout = Layout::for_capacity(capacity);
-    let (sender, receiver) = mpsc::sync_channel(layout.slots);
-    let state = Arc::new(AtomicU8::new(RUN));
+    let handoff = Arc::new(Handoff::new(layout));
     let upstream = upstream.into_iter();
-    let producer_state = Arc::clone(&state);
+    let producer_side = Arc::clone(&handoff);
     let handle = producer_thread()
-        .spawn_scoped(scope, move || {
-            produce(upstream, &sender, &producer_state, layout.batch)
-        })
+        .spawn_scoped(scope, move || produce(upstream, &producer_side))
         .expect("yielding: failed to spawn the thread of a threaded stage");
-    Threaded::new(receiver, state, Producer::Scoped(handle), layout)
+    Threaded::new(handoff, Producer::Scoped(handle))
 }
 
 fn producer_thread() -> thread::Builder {
@@ -249,86 +206,70 @@ fn producer_thread() -> thread::Builder {
 }
 
 /// The producer thread's whole life. Returns a panic that the consumer did not receive
-/// because it was gone: one from dropping `upstream`, which its drop then resumes.
-fn produce<I: Iterator>(
-    mut upstream: I,
-    sender: &SyncSender<Message<I::Item>>,
-    state: &AtomicU8,
-    batch_size: usize,
-) -> Unclaimed {
-    let mut batch = Vec::with_capacity(batch_size);
+/// because it was gone: one from dropping `upstream` or the items it had not handed over,
+/// which the consumer's drop then resumes.
+fn produce<I: Iterator>(mut upstream: I, handoff: &Handoff<I::Item>) -> Unclaimed {
+    let mut batch = Vec::with_capacity(handoff.layout().batch);
     let pumped = panic::catch_unwind(AssertUnwindSafe(|| {
-        pump(&mut upstream, &mut batch, sender, state, batch_size)
+        pump(&mut upstream, &mut batch, handoff)
     }));
     // The upstream's cleanup, on this thread, before the consumer hears the end.
     let cleaned = panic::catch_unwind(AssertUnwindSafe(move || drop(upstream)));
-    match pumped {
+    let end = match pumped {
         // The consumer is gone; what was in flight is nobody's.
-        Ok(false) => cleaned.err(),
-        Ok(true) => {
-            // Exhausted: the last, partial batch, then a panic from the cleanup.
-            if !batch.is_empty() && sender.send(Message::Items(batch)).is_err() {
-                return cleaned.err();
-            }
-            match cleaned {
-                Ok(()) => None,
-                Err(payload) => send_panic(sender, payload),
-            }
-        }
-        Err(payload) => {
-            // The items produced before the panic, then the panic. If the cleanup panicked
-            // too, that second panic was reported by the hook and goes no further, as
-            // Rust does with a panic while unwinding (minus the abort).
-            let delivered = batch.is_empty() || sender.send(Message::Items(batch)).is_ok();
-            if delivered {
-                // A consumer that left meanwhile never asked for the item that panicked.
-                let _ = sender.send(Message::Panicked(payload));
-            }
-            None
-        }
-    }
-}
-
-/// Sends the panic that ended the upstream; returns it if the consumer is gone.
-fn send_panic<T>(sender: &SyncSender<Message<T>>, payload: Box<dyn Any + Send>) -> Unclaimed {
-    match sender.send(Message::Panicked(payload)) {
+        Ok(false) => return unclaimed(batch, cleaned.err()),
+        Ok(true) => match cleaned {
+            Ok(()) => End::Exhausted,
+            Err(payload) => End::CleanupPanicked(payload),
+        },
+        // The items produced before the panic, then the panic. If the cleanup panicked
+        // too, that second panic was reported by the hook and goes no further, as Rust
+        // does with a panic while unwinding (minus the abort).
+        Err(payload) => End::ItemPanicked(payload),
+    };
+    match handoff.end(batch, end) {
         Ok(()) => None,
-        Err(mpsc::SendError(Message::Panicked(payload))) => Some(payload),
-        Err(mpsc::SendError(Message::Items(_))) => None,
+        // The consumer left meanwhile: it never asked for the item that panicked, but a
+        // panic in the cleanup is its own, as it is in a one-thread pipeline.
+        Err((batch, End::CleanupPanicked(payload))) => unclaimed(batch, Some(payload)),
+        Err((batch, End::Exhausted | End::ItemPanicked(_))) => unclaimed(batch, None),
     }
 }
 
-/// Pulls items and sends them in batches. Returns `true` when `upstream` is exhausted
-/// (its last items still in `batch`), `false` when the consumer is gone.
+/// Drops items the consumer will never take, on this thread; the first panic, of `earlier`
+/// or of their destructors, goes to the consumer's drop through the join.
+fn unclaimed<T>(items: Vec<T>, earlier: Unclaimed) -> Unclaimed {
+    let mut first_panic = earlier;
+    drop_contained(items, &mut first_panic);
+    first_panic
+}
+
+/// Pulls items and hands them over in batches. Returns `true` when `upstream` is
+/// exhausted (its last items still in `batch`), `false` when the consumer is gone (the
+/// items not handed over still in `batch`).
 fn pump<I: Iterator>(
     upstream: &mut I,
     batch: &mut Vec<I::Item>,
-    sender: &SyncSender<Message<I::Item>>,
-    state: &AtomicU8,
-    batch_size: usize,
+    handoff: &Handoff<I::Item>,
 ) -> bool {
+    let batch_size = handoff.layout().batch;
     for item in upstream.by_ref() {
         batch.push(item);
-        let now = state.load(Ordering::Relaxed);
-        if batch.len() < batch_size && now == RUN {
+        let request = handoff.request();
+        if batch.len() < batch_size && request == Request::Run {
             continue;
         }
-        if now == STOP {
+        if request == Request::Stop {
             return false;
-        }
-        if now == HUNGRY {
-            // The consumer may be gone already; then STOP stays.
-            let _ = state.compare_exchange(HUNGRY, RUN, Ordering::Relaxed, Ordering::Relaxed);
         }
         let full = core::mem::replace(batch, Vec::with_capacity(batch_size));
-        if sender.send(Message::Items(full)).is_err() {
-            return false;
-        }
-        // A consumer being dropped drains the channel (see `Threaded`'s drop), which
-        // completes the send that blocked: the stop may have come meanwhile, and then no
-        // further item is pulled.
-        if state.load(Ordering::Relaxed) == STOP {
-            return false;
+        match handoff.hand_over(full) {
+            Ok(true) => {}
+            Ok(false) => return false,
+            Err(full) => {
+                *batch = full;
+                return false;
+            }
         }
     }
     true
@@ -352,26 +293,21 @@ fn pump<I: Iterator>(
 pub struct Threaded<'scope, T> {
     /// The batch being handed out.
     batch: alloc::vec::IntoIter<T>,
+    handoff: Arc<Handoff<T>>,
     /// `None` once the upstream has finished (or panicked) and its thread is joined.
-    receiver: Option<Receiver<Message<T>>>,
-    state: Arc<AtomicU8>,
     producer: Option<Producer<'scope>>,
-    layout: Layout,
+    /// Not `Sync`, as when this was a channel's receiver: `&Threaded` has no use across
+    /// threads, and a later hand-off may hold a `!Sync` end again.
+    not_sync: PhantomData<Cell<()>>,
 }
 
 impl<'scope, T> Threaded<'scope, T> {
-    fn new(
-        receiver: Receiver<Message<T>>,
-        state: Arc<AtomicU8>,
-        producer: Producer<'scope>,
-        layout: Layout,
-    ) -> Self {
+    fn new(handoff: Arc<Handoff<T>>, producer: Producer<'scope>) -> Self {
         Threaded {
             batch: Vec::new().into_iter(),
-            receiver: Some(receiver),
-            state,
+            handoff,
             producer: Some(producer),
-            layout,
+            not_sync: PhantomData,
         }
     }
 
@@ -379,39 +315,28 @@ impl<'scope, T> Threaded<'scope, T> {
     #[cold]
     #[inline(never)]
     fn refill(&mut self) -> bool {
-        let Some(receiver) = &self.receiver else {
+        if self.producer.is_none() {
             return false;
-        };
-        let message = match receiver.recv_timeout(HUNGRY_AFTER) {
-            Ok(message) => Ok(message),
-            Err(RecvTimeoutError::Timeout) => {
-                let _ =
-                    self.state
-                        .compare_exchange(RUN, HUNGRY, Ordering::Relaxed, Ordering::Relaxed);
-                receiver.recv().map_err(|_| ())
-            }
-            Err(RecvTimeoutError::Disconnected) => Err(()),
-        };
-        match message {
-            Ok(Message::Items(items)) => {
+        }
+        match self.handoff.take() {
+            Taken::Batch(items) => {
                 self.batch = items.into_iter();
                 true
             }
-            Ok(Message::Panicked(payload)) => {
-                self.finish();
-                panic::resume_unwind(payload)
-            }
-            Err(()) => {
+            Taken::End(End::Exhausted) => {
                 self.finish();
                 false
+            }
+            Taken::End(End::ItemPanicked(payload) | End::CleanupPanicked(payload)) => {
+                self.finish();
+                panic::resume_unwind(payload)
             }
         }
     }
 
     /// The upstream is over: joins its thread. A panic the thread did not hand over
-    /// through the channel (there is none unless the thread itself failed) resumes here.
+    /// through the queue (there is none unless the thread itself failed) resumes here.
     fn finish(&mut self) {
-        self.receiver = None;
         if let Some(producer) = self.producer.take() {
             match producer.join() {
                 Ok(None) => {}
@@ -438,7 +363,7 @@ impl<T> Iterator for Threaded<'_, T> {
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         let buffered = self.batch.len();
-        match self.receiver {
+        match self.producer {
             Some(_) => (buffered, None),
             None => (buffered, Some(buffered)),
         }
@@ -457,24 +382,22 @@ impl<T> FusedIterator for Threaded<'_, T> {}
 /// the consumer never took, is dropped: a one-thread pipeline would never have met it.
 impl<T> Drop for Threaded<'_, T> {
     fn drop(&mut self) {
-        self.state.store(STOP, Ordering::Relaxed);
         let mut first_panic: Option<Box<dyn Any + Send>> = None;
         let batch = core::mem::replace(&mut self.batch, Vec::new().into_iter());
         drop_contained(batch, &mut first_panic);
-        // Receiving, not dropping the receiver: a channel dropped with batches in it stops
-        // at the first destructor that panics, and leaks the rest. The producer, told to
-        // stop, sends at most what it holds and then drops its sender, which ends this.
-        if let Some(receiver) = self.receiver.take() {
-            while let Ok(message) = receiver.recv() {
-                match message {
-                    Message::Items(items) => drop_contained(items, &mut first_panic),
-                    // A panic the producer met running ahead, at an item the consumer
-                    // never asked for: a one-thread pipeline would never have met it.
-                    Message::Panicked(payload) => drop(payload),
-                }
-            }
-        }
         if let Some(producer) = self.producer.take() {
+            // Nothing is queued after this: the producer drops, on its own thread, what it
+            // has not handed over, and reports a panic in that through the join.
+            let (queued, end) = self.handoff.abandon();
+            for items in queued {
+                drop_contained(items, &mut first_panic);
+            }
+            // A panic the producer met running ahead, at an item the consumer never asked
+            // for: a one-thread pipeline would never have met it. One from the cleanup
+            // after the last item is the consumer's, as in a one-thread pipeline.
+            if let Some(End::CleanupPanicked(payload)) = end {
+                first_panic.get_or_insert(payload);
+            }
             match producer.join() {
                 Ok(None) => {}
                 Ok(Some(payload)) | Err(payload) => {
@@ -500,33 +423,12 @@ fn drop_contained<I>(items: I, first_panic: &mut Option<Box<dyn Any + Send>>) {
 
 impl<T> fmt::Debug for Threaded<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let layout = self.handoff.layout();
         f.debug_struct("Threaded")
-            .field("max_run_ahead", &self.layout.run_ahead())
-            .field("batch_size", &self.layout.batch)
+            .field("max_run_ahead", &layout.run_ahead())
+            .field("batch_size", &layout.batch)
             .field("buffered", &self.batch.len())
-            .field("finished", &self.receiver.is_none())
+            .field("finished", &self.producer.is_none())
             .finish()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{Layout, MAX_BATCH, MAX_CAPACITY};
-
-    #[test]
-    fn layouts_stay_within_their_capacity() {
-        for capacity in (1..5000).chain([65_536, 1 << 20, MAX_CAPACITY, usize::MAX]) {
-            let layout = Layout::for_capacity(capacity);
-            assert!(layout.batch >= 1 && layout.batch <= MAX_BATCH);
-            assert!(layout.run_ahead() <= capacity, "{capacity}: {layout:?}");
-        }
-        assert_eq!(Layout::for_capacity(1), Layout { batch: 1, slots: 0 });
-        assert_eq!(
-            Layout::for_capacity(1024),
-            Layout {
-                batch: 256,
-                slots: 2
-            }
-        );
     }
 }
