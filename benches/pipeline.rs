@@ -39,6 +39,8 @@
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::hint::black_box;
 use std::io::Write as _;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use yielding::generator;
@@ -189,6 +191,25 @@ fn checksum(hashes: impl Iterator<Item = u64>) -> u64 {
     hashes.fold(0, |sum, h| sum.wrapping_add(black_box(h)))
 }
 
+/// The cheap workload's stage: each line's status code, read from the second-last field
+/// without parsing the rest (about 40 ns per line): a log filter.
+fn statuses(buffer: &'static [u8]) -> impl Iterator<Item = u16> + Send {
+    generator! {
+        for line in buffer.split(|&b| b == b'\n') {
+            if let Some(field) = line.rsplit(|&b| b == b' ').nth(1) {
+                yield field.iter().fold(0u16, |n, &digit| {
+                    n.wrapping_mul(10).wrapping_add(u16::from(digit.wrapping_sub(b'0')))
+                });
+            }
+        }
+    }
+}
+
+/// The cheap workload's consumer: how many requests were not found.
+fn count_not_found(statuses: impl Iterator<Item = u16>) -> u64 {
+    statuses.fold(0, |n, status| n + u64::from(black_box(status) == 404))
+}
+
 // ---------------------------------------------------------------------------------------
 // The rows
 // ---------------------------------------------------------------------------------------
@@ -196,19 +217,65 @@ fn checksum(hashes: impl Iterator<Item = u64>) -> u64 {
 struct Row {
     name: &'static str,
     run: fn(&'static [u8]) -> u64,
+    /// Slow rows run on the first hundredth of the lines.
+    short: bool,
+    /// Which row this one's result must equal (the one-thread row of its workload).
+    reference: usize,
+    /// Whether the row also runs while another thread keeps a core busy.
+    contended: bool,
 }
 
-fn one_thread(buffer: &'static [u8]) -> u64 {
-    checksum(hash(parse(buffer)))
-}
-
-fn two_threads(buffer: &'static [u8]) -> u64 {
-    checksum(hash(parse(buffer).threaded(1024)))
-}
-
-fn two_threads_unbatched(buffer: &'static [u8]) -> u64 {
-    checksum(hash(parse(buffer).threaded(4)))
-}
+const ROWS: [Row; 7] = [
+    Row {
+        name: "parse→hash, one thread: hash(parse(lines))",
+        run: |buffer| checksum(hash(parse(buffer))),
+        short: false,
+        reference: 0,
+        contended: true,
+    },
+    Row {
+        name: "parse→hash, two threads: .threaded(1024)",
+        run: |buffer| checksum(hash(parse(buffer).threaded(1024))),
+        short: false,
+        reference: 0,
+        contended: true,
+    },
+    Row {
+        name: "parse→hash, two threads: .threaded(16384)",
+        run: |buffer| checksum(hash(parse(buffer).threaded(16384))),
+        short: false,
+        reference: 0,
+        contended: true,
+    },
+    Row {
+        name: "parse→hash, batches of 1: .threaded(4)",
+        run: |buffer| checksum(hash(parse(buffer).threaded(4))),
+        short: true,
+        reference: 0,
+        contended: false,
+    },
+    Row {
+        name: "log filter, one thread: count(statuses(lines))",
+        run: |buffer| count_not_found(statuses(buffer)),
+        short: false,
+        reference: 4,
+        contended: true,
+    },
+    Row {
+        name: "log filter, two threads: .threaded(1024)",
+        run: |buffer| count_not_found(statuses(buffer).threaded(1024)),
+        short: false,
+        reference: 4,
+        contended: true,
+    },
+    Row {
+        name: "log filter, two threads: .threaded(16384)",
+        run: |buffer| count_not_found(statuses(buffer).threaded(16384)),
+        short: false,
+        reference: 4,
+        contended: true,
+    },
+];
 
 /// Stage 1 alone (its records consumed by `black_box`).
 fn parse_alone(buffer: &'static [u8]) -> u64 {
@@ -218,23 +285,6 @@ fn parse_alone(buffer: &'static [u8]) -> u64 {
     })
 }
 
-const ROWS: [Row; 3] = [
-    Row {
-        name: "one thread: hash(parse(lines))",
-        run: one_thread,
-    },
-    Row {
-        name: "two threads: hash(parse(lines).threaded(1024))",
-        run: two_threads,
-    },
-    Row {
-        name: "two threads, batches of 1: .threaded(4)",
-        run: two_threads_unbatched,
-    },
-];
-/// How many rows run on the whole buffer; the rest, much slower, on its first hundredth.
-const FULL_ROWS: usize = 2;
-
 /// The 1-minute load average (Linux), or `?`.
 fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
@@ -243,9 +293,153 @@ fn load_average() -> String {
         .unwrap_or_else(|| "?".into())
 }
 
+/// The voluntary context switches of this process so far, all its threads (ended ones
+/// too): each is a thread that went to sleep, here to wait for the other side.
+#[cfg(unix)]
+fn voluntary_switches() -> Option<i64> {
+    use nix::sys::resource::{UsageWho, getrusage};
+    getrusage(UsageWho::RUSAGE_SELF)
+        .ok()
+        .map(|usage| usage.voluntary_context_switches())
+}
+
+#[cfg(not(unix))]
+fn voluntary_switches() -> Option<i64> {
+    None
+}
+
 fn median(samples: &mut [Duration]) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
+}
+
+/// Another process's work, in this one: a thread that keeps one core busy until dropped,
+/// as a compiler or a second service on the same machine would.
+struct BusyCore {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl BusyCore {
+    fn start() -> BusyCore {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let mut x = 1u64;
+            while !flag.load(Ordering::Relaxed) {
+                for _ in 0..1000 {
+                    x = black_box(x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1));
+                }
+            }
+        });
+        BusyCore {
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for BusyCore {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            thread.join().expect("the busy thread does not panic");
+        }
+    }
+}
+
+/// One condition's samples: each row's times and wake-ups, and the stages alone.
+struct Samples {
+    rows: Vec<Vec<Duration>>,
+    switches: Vec<Option<i64>>,
+    parse: Vec<Duration>,
+    hash: Vec<Duration>,
+    control: Vec<Duration>,
+}
+
+fn sample(
+    rows: &[usize],
+    rounds: usize,
+    input: &dyn Fn(usize) -> &'static [u8],
+    buffer: &'static [u8],
+    records: &[Record],
+) -> Samples {
+    let mut samples = Samples {
+        rows: vec![Vec::new(); ROWS.len()],
+        switches: vec![Some(0); ROWS.len()],
+        parse: Vec::new(),
+        hash: Vec::new(),
+        control: Vec::new(),
+    };
+    for _ in 0..rounds {
+        for &i in rows {
+            let before = voluntary_switches();
+            let start = Instant::now();
+            black_box((ROWS[i].run)(black_box(input(i))));
+            samples.rows[i].push(start.elapsed());
+            let switched = voluntary_switches().zip(before).map(|(a, b)| a - b);
+            samples.switches[i] = samples.switches[i].zip(switched).map(|(a, b)| a + b);
+        }
+        let start = Instant::now();
+        black_box(parse_alone(black_box(buffer)));
+        samples.parse.push(start.elapsed());
+        let start = Instant::now();
+        black_box(checksum(black_box(records).iter().map(hash_record)));
+        samples.hash.push(start.elapsed());
+        // The control: both stages alone, at once, on two threads, with nothing between
+        // them. What two threads can do on this machine right now.
+        let start = Instant::now();
+        std::thread::scope(|s| {
+            let parsing = s.spawn(|| black_box(parse_alone(black_box(buffer))));
+            black_box(checksum(black_box(records).iter().map(hash_record)));
+            parsing.join().expect("parse_alone does not panic");
+        });
+        samples.control.push(start.elapsed());
+    }
+    samples
+}
+
+fn report(title: &str, rows: &[usize], mut samples: Samples, lines: usize, short_lines: usize) {
+    let ns_per_line = |d: Duration, lines: usize| d.as_secs_f64() * 1e9 / lines as f64;
+    let lines_of = |i: usize| if ROWS[i].short { short_lines } else { lines };
+    let rounds = samples.parse.len();
+    let parse_ns = ns_per_line(median(&mut samples.parse), lines);
+    let hash_ns = ns_per_line(median(&mut samples.hash), lines);
+    let control_ns = ns_per_line(median(&mut samples.control), lines);
+    println!("### {title}\n");
+    println!("| stage alone | median ns/line |");
+    println!("|---|---:|");
+    println!("| parse, one thread | {parse_ns:.1} |");
+    println!("| hash, one thread | {hash_ns:.1} |");
+    println!("| parse and hash at once on two threads, no channel (control) | {control_ns:.1} |");
+    println!(
+        "\nparse→hash: ideal two-core speedup, (parse + hash) / max(parse, hash): {:.2}×. \
+         The control's, (parse + hash) / control: {:.2}×.\n",
+        (parse_ns + hash_ns) / parse_ns.max(hash_ns),
+        (parse_ns + hash_ns) / control_ns,
+    );
+    println!(
+        "| pipeline | lines | median ns/line | speedup over one thread | p25–p75 ns/line | wake-ups per 1,000 lines |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    for &i in rows {
+        let reference = ROWS[i].reference;
+        let baseline = ns_per_line(median(&mut samples.rows[reference]), lines_of(reference));
+        let times = &mut samples.rows[i];
+        let median = ns_per_line(median(times), lines_of(i));
+        let wakeups = samples.switches[i].map_or("?".to_string(), |n| {
+            format!("{:.1}", n as f64 * 1000.0 / (rounds * lines_of(i)) as f64)
+        });
+        println!(
+            "| {} | {} | {median:.1} | {:.2}× | {:.1}–{:.1} | {wakeups} |",
+            ROWS[i].name,
+            lines_of(i),
+            baseline / median,
+            ns_per_line(times[times.len() / 4], lines_of(i)),
+            ns_per_line(times[times.len() * 3 / 4], lines_of(i)),
+        );
+    }
+    println!();
 }
 
 fn main() {
@@ -253,13 +447,13 @@ fn main() {
     // `cargo bench` passes `--bench`; without it the binary runs as a test (`cargo test
     // --benches`, `--all-targets`) and does a quick smoke run.
     quick |= !std::env::args().any(|arg| arg == "--bench");
-    let (lines, samples) = if quick { (20_000, 3) } else { (2_000_000, 11) };
+    let (lines, rounds) = if quick { (20_000, 3) } else { (2_000_000, 9) };
     // The two-thread rows need both cores: another busy process halves them. The load
     // average before and after says whether the machine was quiet.
     let load_before = load_average();
     let started = Instant::now();
     println!(
-        "## Pipelines: parse then hash, {lines} lines{}\n",
+        "## Pipelines: parse then hash, and a log filter, {lines} lines{}\n",
         match (quick, cfg!(debug_assertions)) {
             (_, true) => " — DEBUG build smoke run, numbers meaningless",
             (true, false) => " — QUICK smoke run, numbers unreliable",
@@ -283,20 +477,13 @@ fn main() {
         .nth(short_lines - 1)
         .map_or(buffer.len(), |(i, _)| i + 1);
     let short: &'static [u8] = &buffer[..short_end];
-    let input = |row: usize| {
-        if row < FULL_ROWS {
-            (buffer, lines)
-        } else {
-            (short, short_lines)
-        }
-    };
+    let input = |row: usize| if ROWS[row].short { short } else { buffer };
 
     for (i, row) in ROWS.iter().enumerate() {
-        let (input, _) = input(i);
         assert_eq!(
-            (row.run)(input),
-            one_thread(input),
-            "{}: wrong checksum",
+            (row.run)(input(i)),
+            (ROWS[row.reference].run)(input(i)),
+            "{}: wrong result",
             row.name
         );
     }
@@ -304,70 +491,29 @@ fn main() {
     assert_eq!(records.len(), lines);
     assert_eq!(
         checksum(records.iter().map(hash_record)),
-        one_thread(buffer)
+        (ROWS[0].run)(buffer)
     );
+    let not_found = records.iter().filter(|record| record.status == 404).count();
+    assert_eq!((ROWS[4].run)(buffer), not_found as u64);
 
-    let mut times = vec![Vec::new(); ROWS.len()];
-    let mut parse_times = Vec::new();
-    let mut hash_times = Vec::new();
-    let mut both_times = Vec::new();
-    for _ in 0..samples {
-        for (i, row) in ROWS.iter().enumerate() {
-            let (input, _) = input(i);
-            let start = Instant::now();
-            black_box((row.run)(black_box(input)));
-            times[i].push(start.elapsed());
-        }
-        let start = Instant::now();
-        black_box(parse_alone(black_box(buffer)));
-        parse_times.push(start.elapsed());
-        let start = Instant::now();
-        black_box(checksum(black_box(&records).iter().map(hash_record)));
-        hash_times.push(start.elapsed());
-        // The control: both stages alone, at once, on two threads, with nothing between
-        // them. What two threads can do on this machine right now.
-        let start = Instant::now();
-        std::thread::scope(|s| {
-            let parsing = s.spawn(|| black_box(parse_alone(black_box(buffer))));
-            black_box(checksum(black_box(&records).iter().map(hash_record)));
-            parsing.join().expect("parse_alone does not panic");
-        });
-        both_times.push(start.elapsed());
-    }
+    let all: Vec<usize> = (0..ROWS.len()).collect();
+    let samples = sample(&all, rounds, &input, buffer, &records);
+    report("Nothing else running", &all, samples, lines, short_lines);
 
-    let ns_per_line = |d: Duration, lines: usize| d.as_secs_f64() * 1e9 / lines as f64;
-    let parse_ns = ns_per_line(median(&mut parse_times), lines);
-    let hash_ns = ns_per_line(median(&mut hash_times), lines);
-    let both_ns = ns_per_line(median(&mut both_times), lines);
-    println!("| stage alone | median ns/line |");
-    println!("|---|---:|");
-    println!("| parse, one thread | {parse_ns:.1} |");
-    println!("| hash, one thread | {hash_ns:.1} |");
-    println!("| parse and hash at once on two threads, no channel (control) | {both_ns:.1} |");
-    println!(
-        "\nIdeal two-core speedup, (parse + hash) / max(parse, hash): {:.2}×. \
-         The control's, (parse + hash) / control: {:.2}×.\n",
-        (parse_ns + hash_ns) / parse_ns.max(hash_ns),
-        (parse_ns + hash_ns) / both_ns,
+    let contended: Vec<usize> = all.iter().copied().filter(|&i| ROWS[i].contended).collect();
+    let samples = {
+        let _busy = BusyCore::start();
+        sample(&contended, rounds, &input, buffer, &records)
+    };
+    report(
+        "One core kept busy by another thread",
+        &contended,
+        samples,
+        lines,
+        short_lines,
     );
-
-    let baseline = ns_per_line(median(&mut times[0]), lines);
-    println!("| pipeline | lines | median ns/line | speedup over one thread | p25–p75 ns/line |");
-    println!("|---|---:|---:|---:|---:|");
-    for (i, row) in ROWS.iter().enumerate() {
-        let (_, lines) = input(i);
-        let times = &mut times[i];
-        let median = ns_per_line(median(times), lines);
-        println!(
-            "| {} | {lines} | {median:.1} | {:.2}× | {:.1}–{:.1} |",
-            row.name,
-            baseline / median,
-            ns_per_line(times[times.len() / 4], lines),
-            ns_per_line(times[times.len() * 3 / 4], lines),
-        );
-    }
     println!(
-        "\nTotal time: {:.1} s. Load average before: {}; after: {}.",
+        "Total time: {:.1} s. Load average before: {}; after: {}.",
         started.elapsed().as_secs_f64(),
         load_before,
         load_average(),
