@@ -1,40 +1,41 @@
-//! A two-stage CPU-bound generator pipeline (parse, then hash, each line of an access log)
-//! on one thread and on two, through `yielding::pipeline::threaded`. Reports the medians
-//! and the speedup; BENCHMARKS.md ("Pipelines") has the results.
+//! Generator pipelines on one thread and on two, through `yielding::pipeline::threaded`:
+//! a CPU-bound parse-then-hash of an access log, and a cheap log filter. Reports medians,
+//! speedups over one thread and wake-ups per line, with nothing else running and again
+//! with one core kept busy; BENCHMARKS.md ("Pipelines") has the results.
 //!
 //! ```text
-//! cargo bench -p yielding-benches --bench pipeline                 # about 40 s
+//! cargo bench -p yielding-benches --bench pipeline                 # about 2 min
 //! YIELDING_BENCH_QUICK=1 cargo bench -p yielding-benches --bench pipeline   # smoke run
 //! ```
 //!
 //! Method. 2,000,000 lines of about 86 bytes (an access log: address, time, request, status,
 //! size) are generated in memory once, by a fixed-seed generator, so no I/O is measured.
-//! The pipeline is two generator stages:
+//! Two workloads:
 //!
-//! - `parse`: split the buffer into lines, check UTF-8, split fields, parse the address,
-//!   time, status and size into a `Record`;
-//! - `hash`: the CRC-32 of the line (zlib's polynomial, byte-table algorithm) combined with
-//!   std's SipHash of the parsed record.
+//! - parse→hash, two generator stages of about the same cost: `parse` splits the buffer
+//!   into lines, checks UTF-8, splits fields and parses the address, time, status and
+//!   size into a `Record`; `hash` takes the CRC-32 of the line (zlib's polynomial,
+//!   byte-table algorithm) combined with std's SipHash of the record;
+//! - a log filter, much cheaper: a generator yields each line's status code (read from
+//!   the second-last field alone), and the consumer counts the 404s.
 //!
-//! The two stages were chosen to cost about the same, since a two-stage pipeline on two
-//! cores can at best run at the pace of its slower stage: the ideal speedup is
-//! `(parse + hash) / max(parse, hash)`. Each stage is also timed alone, and the ideal is
-//! printed next to the measured speedup. A control runs both stages alone at once on two
-//! threads, with no channel between them: on a shared machine (two vCPUs that may be SMT
-//! siblings on the host, or another process on one of them) it shows what two threads can
-//! do at that moment, so the distance between the control and the pipeline is the
-//! threaded stage's own cost.
+//! A two-stage pipeline on two cores can at best run at the pace of its slower stage: the
+//! ideal speedup of parse→hash is `(parse + hash) / max(parse, hash)`. Each of its stages
+//! is also timed alone, and the ideal is printed next to the measured speedup. A control
+//! runs both stages alone at once on two threads, with no queue between them: on a shared
+//! machine it shows what two threads can do at that moment.
 //!
-//! Rows, sampled in interleaved rounds so that drift hits every row alike (median of 11
-//! samples, each a full pass over the 2M lines; 3 samples of 20k lines when quick):
+//! Rows, sampled in interleaved rounds so that drift hits every row alike (median of 9
+//! samples, each a full pass over the 2M lines; 3 samples of 20k lines when quick): each
+//! workload on one thread, and with the first stage behind `.threaded(1024)` and
+//! `.threaded(16384)`; parse→hash with batches of one item (`threaded(4)`), slow, so on
+//! the first hundredth of the lines (rows compare by ns per line). Then every row but the
+//! slow one again while a thread of this process spins, keeping one core busy as another
+//! process would. Wake-ups are the process's voluntary context switches during a row
+//! (`getrusage`): a thread going to sleep to wait for the other side.
 //!
-//! - one thread: `hash(parse(lines))`;
-//! - two threads: `hash(parse(lines).threaded(1024))`, batches of 256 items;
-//! - two threads with batches of one item (`threaded(_, 4)`): what batching saves. It is
-//!   slow, so it runs on the first hundredth of the lines; rows compare by ns per line.
-//!
-//! Every row's checksum (the wrapping sum of the hashes) is checked against the one-thread
-//! row before timing. Timings are reported, never asserted.
+//! Every row's result is checked against its workload's one-thread row before timing.
+//! Timings are reported, never asserted.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::hint::black_box;

@@ -317,6 +317,51 @@ fn dropping_the_consumer_propagates_a_panic_in_the_upstreams_cleanup() {
 }
 
 #[test]
+fn a_panic_in_the_cleanup_after_the_last_item_reaches_a_consumer_dropped_early() {
+    // The upstream is exhausted and dropping it panics while the consumer has taken
+    // nothing: the consumer's drop gets the panic whether the producer had queued its end
+    // by then or not, as dropping a one-thread pipeline would run that drop. (A generator's
+    // locals drop when its body finishes, inside `next`, so the upstream here is a plain
+    // iterator whose own `Drop` panics.)
+    struct PanicOnDrop {
+        items: std::ops::Range<u32>,
+        dropping: Arc<AtomicBool>,
+    }
+    impl Iterator for PanicOnDrop {
+        type Item = u32;
+        fn next(&mut self) -> Option<u32> {
+            self.items.next()
+        }
+    }
+    impl Drop for PanicOnDrop {
+        fn drop(&mut self) {
+            self.dropping.store(true, Ordering::SeqCst);
+            panic!("cleanup failed after the last item");
+        }
+    }
+    for wait_for_the_cleanup in [true, false] {
+        let dropping = Arc::new(AtomicBool::new(false));
+        let upstream = PanicOnDrop {
+            items: 0..3,
+            dropping: Arc::clone(&dropping),
+        };
+        let consumer = threaded(upstream, 64);
+        if wait_for_the_cleanup {
+            eventually("the upstream is dropped", || {
+                dropping.load(Ordering::SeqCst)
+            });
+            let_the_producer_run();
+        }
+        let payload = panic::catch_unwind(AssertUnwindSafe(move || drop(consumer))).unwrap_err();
+        assert_eq!(message(&*payload), "cleanup failed after the last item");
+        assert!(
+            dropping.load(Ordering::SeqCst),
+            "joined: the upstream was dropped"
+        );
+    }
+}
+
+#[test]
 fn a_panic_in_an_item_the_consumer_never_reached_is_not_its_own() {
     // The producer runs ahead into a panic at item 3; the consumer stops after item 0. A
     // one-thread pipeline would never have produced item 3, so dropping does not panic.

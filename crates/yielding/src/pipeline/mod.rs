@@ -270,8 +270,10 @@
 //! ```
 //!
 //! In the pipeline benchmark (`benches/pipeline.rs`, results in BENCHMARKS.md), parsing
-//! then hashing 2,000,000 log lines ran 1.75× faster this way on two cores than on one,
-//! against an ideal of 1.76× for those two stages.
+//! then hashing 2,000,000 log lines ran 1.75× faster this way on two free cores than on
+//! one. Cheap stages need a larger capacity (a log filter: 0.82× at 1,024 items, 1.08× at
+//! 16,384), and with no free core a threaded stage at best breaks even; [`threaded`]'s
+//! "Choosing the capacity" has the figures.
 //!
 //! Order is kept, at most `capacity` items run ahead, a panic upstream reaches the
 //! consumer where the item would have come, and dropping the consumer stops the producer

@@ -97,16 +97,22 @@ impl Producer<'_> {
 ///
 /// The capacity bounds memory (at most that many items in flight) and sets how often the
 /// threads wake each other: about once per half capacity. In the pipeline benchmark
-/// (BENCHMARKS.md, "Pipelines", 2 cores), with stages of about 40 ns per item (a log
-/// filter), 1,024 items broke even with one thread and 16,384 items ran 1.15× faster; with
-/// stages of 200–300 ns per item, both ran 1.86× faster (the ideal was about 1.8×). A
-/// capacity of 64 or less was 3–4× *slower* than one thread with cheap stages: a wake-up
-/// every few items. A few thousand items or more is a good start; measure.
+/// (BENCHMARKS.md, "Pipelines", 2 cores, medians of 9 runs over 2,000,000 lines):
+///
+/// | pipeline (one thread's time per line) | `threaded(1024)` | `threaded(16384)` |
+/// |---|---:|---:|
+/// | parse, then hash (about 650 ns) | 1.75× | 1.69× |
+/// | a log filter (about 70 ns) | 0.82× | 1.08× |
+/// | the same, one core kept busy by another thread | 0.98× and 0.72× | 0.93× and 1.05× |
+///
+/// Speedups are over the same pipeline on one thread. Cheap stages need a large capacity:
+/// with 1,024 items a log filter still woke a thread every 500 lines, which cost more than
+/// the second core gave. With batches of one item (`threaded(4)`) the parse-then-hash
+/// pipeline ran at 0.19×. So: a few thousand items or more, and measure.
 ///
 /// A threaded stage pays off only when each side has a core of its own. With another
-/// process keeping one of the two cores busy, the same pipelines ran 0.94–0.98× (16,384)
-/// and 0.75–0.98× (1,024) of the one-thread speed: the operating system runs both sides
-/// by turns on the remaining core, and the hand-off adds work.
+/// thread keeping one of the two cores busy, the operating system runs both sides by
+/// turns on the remaining core, and the best was to break even.
 ///
 /// # Send and `'static`
 ///
