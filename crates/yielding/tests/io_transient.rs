@@ -22,7 +22,7 @@ use yielding::io::{
 
 #[path = "support/line_reference.rs"]
 mod line_reference;
-use line_reference::{FORMS, Form, presented, reference_pieces};
+use line_reference::{FORMS, Form, Item, error_item, expected};
 
 #[path = "support/proptest_config.rs"]
 mod proptest_config;
@@ -127,25 +127,6 @@ impl Read for Script {
 /// The kinds this crate documents as transient.
 fn is_transient(kind: io::ErrorKind) -> bool {
     matches!(kind, io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
-}
-
-/// One item of the output: a line, or a non-transient error reduced to what it names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Item {
-    Line(Vec<u8>),
-    Error {
-        kind: ErrorKind,
-        line: Option<u64>,
-        offset: Option<u64>,
-    },
-}
-
-fn error_item(error: &Error) -> Item {
-    Item::Error {
-        kind: error.kind(),
-        line: error.line(),
-        offset: error.offset(),
-    }
 }
 
 /// What the reader gave, with the transient errors counted apart.
@@ -286,38 +267,15 @@ fn run_script(options: ReadOptions, script: Script, form: Form) -> Run {
 }
 
 /// What the reader must give for `data`, from the whole-input reference split.
-fn expected(data: &[u8], options: &Options, form: Form) -> Vec<Item> {
-    let mut out = Vec::new();
-    for (i, piece) in reference_pieces(data, options.newline)
-        .into_iter()
-        .enumerate()
-    {
-        let line = i as u64 + 1;
-        if piece.content_end - piece.start > options.max_line_len {
-            out.push(Item::Error {
-                kind: ErrorKind::LineTooLong,
-                line: Some(line),
-                offset: Some(piece.start as u64),
-            });
-            continue;
-        }
-        let bytes = presented(data, piece, options.newline, options.terminator);
-        match form {
-            Form::BorrowedBytes | Form::OwnedBytes => out.push(Item::Line(bytes)),
-            Form::BorrowedStr | Form::OwnedStr => match std::str::from_utf8(&bytes) {
-                Ok(_) => out.push(Item::Line(bytes)),
-                Err(error) => out.push(Item::Error {
-                    kind: ErrorKind::InvalidUtf8,
-                    line: Some(line),
-                    offset: Some((piece.start + error.valid_up_to()) as u64),
-                }),
-            },
-            Form::BorrowedLossy | Form::OwnedLossy => out.push(Item::Line(
-                String::from_utf8_lossy(&bytes).into_owned().into_bytes(),
-            )),
-        }
-    }
-    out
+fn expected_for(data: &[u8], options: &Options, form: Form) -> Vec<Item> {
+    expected(
+        data,
+        options.newline,
+        options.terminator,
+        options.max_line_len,
+        form,
+        None,
+    )
 }
 
 /// The options under test, kept apart because `ReadOptions` does not expose its fields.
@@ -595,7 +553,7 @@ fn transient_errors_at_every_position_with_tiny_buffers() {
                                     let run = run_script(options.read_options(), script, form);
                                     assert_eq!(
                                         run.items,
-                                        expected(data, &options, form),
+                                        expected_for(data, &options, form),
                                         "{data:?} chunk {chunk} {kind:?}x{in_a_row} {options:?} \
                                          {form:?}"
                                     );
@@ -646,7 +604,7 @@ fn a_single_transient_error_at_each_byte_offset() {
             );
             assert_eq!(
                 run.items,
-                expected(data, &options, Form::OwnedStr),
+                expected_for(data, &options, Form::OwnedStr),
                 "at {at}"
             );
         }
@@ -882,7 +840,7 @@ proptest! {
             let run = run_script(options.read_options(), script, form);
             prop_assert_eq!(
                 &run.items,
-                &expected(&data, &options, form),
+                &expected_for(&data, &options, form),
                 "{:?} {:?}",
                 options,
                 form
@@ -1169,7 +1127,7 @@ mod gzip {
             for form in [Form::BorrowedBytes, Form::OwnedStr] {
                 let run = run_gzip(&compressed, steps.clone(), then, compression,
                                    options.read_options(), form);
-                prop_assert_eq!(&run.items, &expected(&data, &options, form), "{:?}", form);
+                prop_assert_eq!(&run.items, &expected_for(&data, &options, form), "{:?}", form);
             }
         }
     }

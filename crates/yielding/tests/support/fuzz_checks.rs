@@ -14,12 +14,11 @@
 
 use std::cell::Cell;
 use std::future::Future;
-use std::io::{self, Read};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::rc::Rc;
 
-use yielding::io::{DEFAULT_MAX_LINE_LEN, ErrorKind, LineReader, Newline, ReadOptions, Terminator};
+use yielding::io::{DEFAULT_MAX_LINE_LEN, Newline, ReadOptions, Terminator};
 use yielding::{Co, CoroutineState, Gen, GeneratorState, NextArg, Thrown};
 
 /// Reads the input a byte at a time; past the end every byte is 0.
@@ -533,188 +532,9 @@ pub(crate) fn check_protocol(data: &[u8], test_panics: bool) {
 // lines
 // ---------------------------------------------------------------------------------------
 
-/// A source that gives `data` in short reads: the sizes cycle through `chunks`, where a 0
-/// is an `Interrupted` error (which the reader must retry). With `fail_at`, every read
-/// once `fail_at` bytes have been given fails.
-struct Chunked<'a> {
-    data: &'a [u8],
-    pos: usize,
-    chunks: &'a [usize],
-    call: usize,
-    fail_at: Option<usize>,
-}
-
-impl Read for Chunked<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let chunk = self.chunks[self.call % self.chunks.len()];
-        self.call += 1;
-        if chunk == 0 {
-            return Err(io::Error::from(io::ErrorKind::Interrupted));
-        }
-        let limit = self.fail_at.unwrap_or(self.data.len());
-        if self.pos >= limit {
-            return match self.fail_at {
-                Some(_) => Err(io::Error::other("injected failure")),
-                None => Ok(0),
-            };
-        }
-        let n = chunk.min(buf.len()).min(limit - self.pos);
-        buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
-    }
-}
-
-/// One item of the output: a line, or an error reduced to what it names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Item {
-    Line(Vec<u8>),
-    Error {
-        kind: ErrorKind,
-        line: Option<u64>,
-        offset: Option<u64>,
-    },
-}
-
-fn error_item(error: &yielding::io::Error) -> Item {
-    Item::Error {
-        kind: error.kind(),
-        line: error.line(),
-        offset: error.offset(),
-    }
-}
-
 #[path = "line_reference.rs"]
 mod line_reference;
-use line_reference::{FORMS, Form, presented, reference_pieces};
-
-fn expected(
-    data: &[u8],
-    newline: Newline,
-    terminator: Terminator,
-    max_line_len: usize,
-    form: Form,
-    fail_at: Option<usize>,
-) -> Vec<Item> {
-    let visible = &data[..fail_at.unwrap_or(data.len())];
-    let mut pieces = reference_pieces(visible, newline);
-    // With a failure ahead, the last piece is only a line if its end is certain: it has a
-    // terminator, and that terminator is not a `\r` that a `\n` might still follow.
-    let mut unfinished = None;
-    if fail_at.is_some() {
-        if let Some(&last) = pieces.last() {
-            let no_terminator = last.end == last.content_end;
-            let trailing_cr = newline == Newline::Universal && visible[last.end - 1] == b'\r';
-            if no_terminator || trailing_cr {
-                unfinished = pieces.pop();
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for (i, &piece) in pieces.iter().enumerate() {
-        let line = i as u64 + 1;
-        if piece.content_end - piece.start > max_line_len {
-            out.push(Item::Error {
-                kind: ErrorKind::LineTooLong,
-                line: Some(line),
-                offset: Some(piece.start as u64),
-            });
-            continue;
-        }
-        let bytes = presented(visible, piece, newline, terminator);
-        match form {
-            Form::BorrowedBytes | Form::OwnedBytes => out.push(Item::Line(bytes)),
-            Form::BorrowedStr | Form::OwnedStr => match std::str::from_utf8(&bytes) {
-                Ok(_) => out.push(Item::Line(bytes)),
-                Err(error) => out.push(Item::Error {
-                    kind: ErrorKind::InvalidUtf8,
-                    line: Some(line),
-                    offset: Some((piece.start + error.valid_up_to()) as u64),
-                }),
-            },
-            Form::BorrowedLossy | Form::OwnedLossy => {
-                out.push(Item::Line(
-                    String::from_utf8_lossy(&bytes).into_owned().into_bytes(),
-                ));
-            }
-        }
-    }
-    if let Some(k) = fail_at {
-        let line = pieces.len() as u64 + 1;
-        if let Some(piece) = unfinished {
-            // Known to be too long even unfinished: reported before the failing read.
-            if piece.content_end - piece.start > max_line_len {
-                out.push(Item::Error {
-                    kind: ErrorKind::LineTooLong,
-                    line: Some(line),
-                    offset: Some(piece.start as u64),
-                });
-            }
-        }
-        out.push(Item::Error {
-            kind: ErrorKind::Io,
-            line: Some(line),
-            offset: Some(k as u64),
-        });
-    }
-    out
-}
-
-/// Reads everything in `form`, checking on the way that the buffer stays bounded, and
-/// after the end that the reader stays ended.
-fn actual<R: Read>(mut reader: LineReader<R>, form: Form, bound: usize, limit: usize) -> Vec<Item> {
-    let mut out = Vec::new();
-    macro_rules! borrowed {
-        ($next:ident, $to_bytes:expr) => {{
-            loop {
-                assert!(out.len() < limit, "runaway reader");
-                match reader.$next() {
-                    Ok(Some(line)) => out.push(Item::Line($to_bytes(line))),
-                    Ok(None) => break,
-                    Err(error) => {
-                        let fatal = error.is_fatal();
-                        out.push(error_item(&error));
-                        if fatal {
-                            // Ended cleanly: nothing more, ever.
-                            assert!(matches!(reader.$next(), Ok(None)));
-                            break;
-                        }
-                    }
-                }
-                assert!(
-                    reader.buffer_capacity() <= bound,
-                    "buffer grew past its bound"
-                );
-            }
-            assert!(matches!(reader.$next(), Ok(None)), "not fused");
-        }};
-    }
-    macro_rules! owned {
-        ($iter:expr, $to_bytes:expr) => {{
-            let mut iter = $iter;
-            while let Some(item) = iter.next() {
-                assert!(out.len() < limit, "runaway iterator");
-                match item {
-                    Ok(line) => out.push(Item::Line($to_bytes(line))),
-                    Err(error) => out.push(error_item(&error)),
-                }
-                assert!(iter.get_ref().buffer_capacity() <= bound);
-            }
-            assert!(iter.next().is_none(), "not fused");
-        }};
-    }
-    match form {
-        Form::BorrowedBytes => borrowed!(next_line, |l: &[u8]| l.to_vec()),
-        Form::BorrowedStr => borrowed!(next_str, |l: &str| l.as_bytes().to_vec()),
-        Form::BorrowedLossy => borrowed!(next_str_lossy, |l: std::borrow::Cow<'_, str>| l
-            .into_owned()
-            .into_bytes()),
-        Form::OwnedBytes => owned!(reader.into_byte_lines(), |l: Vec<u8>| l),
-        Form::OwnedStr => owned!(reader.into_lines(), String::into_bytes),
-        Form::OwnedLossy => owned!(reader.into_lines_lossy(), String::into_bytes),
-    }
-    out
-}
+use line_reference::{Chunked, FORMS, actual, buffer_bound, expected};
 
 const MAX_LINES_INPUT: usize = 2048;
 
@@ -751,14 +571,7 @@ pub(crate) fn check_lines(data: &[u8]) {
     let text = &input.rest()[..input.rest().len().min(MAX_LINES_INPUT)];
     let fail_at = (fail % 4 == 0).then(|| text.len() * usize::from(fail >> 2) / 63);
 
-    let longest = reference_pieces(text, newline)
-        .iter()
-        .map(|p| p.end - p.start)
-        .max()
-        .unwrap_or(0);
-    // The buffer never exceeds its size, or twice the longest line (growth doubles), or
-    // the line limit plus a `\r\n`.
-    let bound = buffer_size.max((2 * (longest + 2)).min(max_line_len.saturating_add(2)));
+    let bound = buffer_bound(text, newline, buffer_size, max_line_len);
     // Never more items than bytes, plus the errors at the end: a runaway loop is a failure.
     let limit = text.len() + 4;
     let options = ReadOptions::new()
