@@ -270,9 +270,9 @@
 //! ```
 //!
 //! In the pipeline benchmark (`benches/pipeline.rs`, results in BENCHMARKS.md), parsing
-//! then hashing 2,000,000 log lines ran 1.75× faster this way on two free cores than on
-//! one. Cheap stages need a larger capacity (a log filter: 0.82× at 1,024 items, 1.08× at
-//! 16,384), and with no free core a threaded stage at best breaks even; [`threaded`]'s
+//! then hashing 2,000,000 log lines ran 1.68–1.85× faster this way on two free cores than
+//! on one. Cheap stages need a larger capacity (a log filter: 0.82–1.02× at 1,024 items,
+//! 1.08–1.15× at 16,384), and with no free core a threaded stage at best breaks even; [`threaded`]'s
 //! "Choosing the capacity" has the figures.
 //!
 //! Order is kept, at most `capacity` items run ahead, a panic upstream reaches the

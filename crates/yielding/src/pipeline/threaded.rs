@@ -97,18 +97,20 @@ impl Producer<'_> {
 ///
 /// The capacity bounds memory (at most that many items in flight) and sets how often the
 /// threads wake each other: about once per half capacity. In the pipeline benchmark
-/// (BENCHMARKS.md, "Pipelines", 2 cores, medians of 9 runs over 2,000,000 lines):
+/// (BENCHMARKS.md, "Pipelines", 2 cores, medians of 9 passes over 2,000,000 lines, the
+/// range of two runs):
 ///
 /// | pipeline (one thread's time per line) | `threaded(1024)` | `threaded(16384)` |
 /// |---|---:|---:|
-/// | parse, then hash (about 650 ns) | 1.75× | 1.69× |
-/// | a log filter (about 70 ns) | 0.82× | 1.08× |
-/// | the same, one core kept busy by another thread | 0.98× and 0.72× | 0.93× and 1.05× |
+/// | parse, then hash (about 660 ns) | 1.68–1.75× | 1.69–1.85× |
+/// | a log filter (about 70 ns) | 0.82–1.02× | 1.08–1.15× |
+/// | parse, then hash, one core kept busy by another thread | 0.98–0.99× | 0.93–1.00× |
+/// | a log filter, one core kept busy by another thread | 0.72–0.82× | 1.01–1.05× |
 ///
 /// Speedups are over the same pipeline on one thread. Cheap stages need a large capacity:
-/// with 1,024 items a log filter still woke a thread every 500 lines, which cost more than
-/// the second core gave. With batches of one item (`threaded(4)`) the parse-then-hash
-/// pipeline ran at 0.19×. So: a few thousand items or more, and measure.
+/// with 1,024 items a log filter still woke a thread about every 500 lines, which cost
+/// about what the second core gave. With batches of one item (`threaded(4)`) the
+/// parse-then-hash pipeline ran at 0.19–0.20×. So: a few thousand items or more, and measure.
 ///
 /// A threaded stage pays off only when each side has a core of its own. With another
 /// thread keeping one of the two cores busy, the operating system runs both sides by
