@@ -117,6 +117,8 @@ struct Queue<T> {
     consumer_waits_for: usize,
     /// The producer waits for room.
     producer_waits: bool,
+    /// The producer thread has returned (or unwound): nothing more will come.
+    producer_gone: bool,
 }
 
 /// The state the two threads share.
@@ -139,6 +141,7 @@ impl<T> Handoff<T> {
                 abandoned: false,
                 consumer_waits_for: 0,
                 producer_waits: false,
+                producer_gone: false,
             }),
             items_ready: Condvar::new(),
             room_ready: Condvar::new(),
@@ -199,6 +202,14 @@ impl<T> Handoff<T> {
         Ok(!queue.abandoned)
     }
 
+    /// The producer thread is leaving, by returning or unwinding: a consumer waiting for
+    /// an end that will never be queued is woken instead of waiting forever.
+    pub(super) fn producer_gone(&self) {
+        let mut queue = self.lock();
+        queue.producer_gone = true;
+        self.items_ready.notify_one();
+    }
+
     /// Queues the last batch and the end. Hands both back if the consumer is gone.
     pub(super) fn end(&self, last: Vec<T>, end: End) -> Result<(), (Vec<T>, End)> {
         let mut queue = self.lock();
@@ -234,6 +245,11 @@ impl<T> Handoff<T> {
             }
             if let Some(end) = queue.end.take() {
                 return Taken::End(end);
+            }
+            if queue.producer_gone {
+                // Gone without an end: its thread unwound outside the code that catches
+                // the upstream's panics. Joining it gives the panic.
+                return Taken::End(End::Exhausted);
             }
             if hungry {
                 queue.consumer_waits_for = 1;
@@ -316,6 +332,21 @@ mod tests {
             producer.join().unwrap();
             assert_eq!(got, (0..300).collect::<Vec<_>>(), "capacity {capacity}");
         }
+    }
+
+    #[test]
+    fn a_producer_gone_without_an_end_does_not_leave_the_consumer_waiting() {
+        let handoff = Arc::new(Handoff::new(Layout::for_capacity(64)));
+        let producer = {
+            let handoff = Arc::clone(&handoff);
+            thread::spawn(move || {
+                assert_eq!(handoff.hand_over(alloc::vec![7]).ok(), Some(true));
+                handoff.producer_gone(); // as if it unwound before queuing an end
+            })
+        };
+        assert!(matches!(handoff.take(), Taken::Batch(batch) if batch == [7]));
+        assert!(matches!(handoff.take(), Taken::End(End::Exhausted)));
+        producer.join().unwrap();
     }
 
     #[test]

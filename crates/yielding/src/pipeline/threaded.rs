@@ -217,6 +217,8 @@ fn producer_thread() -> thread::Builder {
 /// because it was gone: one from dropping `upstream` or the items it had not handed over,
 /// which the consumer's drop then resumes.
 fn produce<I: Iterator>(mut upstream: I, handoff: &Handoff<I::Item>) -> Unclaimed {
+    // Whatever happens below, the consumer hears that this thread is gone.
+    let _gone = ProducerGone(handoff);
     let mut batch = Vec::with_capacity(handoff.layout().batch);
     let pumped = panic::catch_unwind(AssertUnwindSafe(|| {
         pump(&mut upstream, &mut batch, handoff)
@@ -241,6 +243,15 @@ fn produce<I: Iterator>(mut upstream: I, handoff: &Handoff<I::Item>) -> Unclaime
         // panic in the cleanup is its own, as it is in a one-thread pipeline.
         Err((batch, End::CleanupPanicked(payload))) => unclaimed(batch, Some(payload)),
         Err((batch, End::Exhausted | End::ItemPanicked(_))) => unclaimed(batch, None),
+    }
+}
+
+/// Tells the consumer, when dropped, that the producer thread is gone.
+struct ProducerGone<'a, T>(&'a Handoff<T>);
+
+impl<T> Drop for ProducerGone<'_, T> {
+    fn drop(&mut self) {
+        self.0.producer_gone();
     }
 }
 
