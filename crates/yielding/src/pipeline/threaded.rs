@@ -78,7 +78,8 @@ impl Producer<'_> {
 ///   item over as soon as it is produced, so items from a socket or a pipe arrive within
 ///   about a millisecond of being produced. An item produced while the consumer was still
 ///   busy can wait in the producer's batch until the source produces the next one (or
-///   ends); with a capacity below 32, batches hold one item and every item goes at once.
+///   ends); with a capacity below 32, batches hold one item, so every item is handed over
+///   as soon as it is produced (and reaches a waiting consumer within about a millisecond).
 /// - **Panics reach the consumer.** If `upstream` panics, the items it produced before
 ///   are delivered, and then `next()` resumes the panic on the consumer's thread, where
 ///   the next item would have come ([`std::panic::resume_unwind`]); the iterator is
