@@ -117,8 +117,6 @@ struct Queue<T> {
     consumer_waits_for: usize,
     /// The producer waits for room.
     producer_waits: bool,
-    /// The producer thread has returned (or unwound): nothing more will come.
-    producer_gone: bool,
 }
 
 /// The state the two threads share.
@@ -141,7 +139,6 @@ impl<T> Handoff<T> {
                 abandoned: false,
                 consumer_waits_for: 0,
                 producer_waits: false,
-                producer_gone: false,
             }),
             items_ready: Condvar::new(),
             room_ready: Condvar::new(),
@@ -187,11 +184,7 @@ impl<T> Handoff<T> {
             return Err(batch);
         }
         queue.batches.push_back(batch);
-        let wake = queue.consumer_waits_for != 0 && queue.batches.len() >= queue.consumer_waits_for;
-        if wake {
-            queue.consumer_waits_for = 0;
-            self.items_ready.notify_one();
-        }
+        self.wake_consumer(&mut queue, false);
         while queue.batches.len() > self.layout.slots && !queue.abandoned {
             queue.producer_waits = true;
             queue = self
@@ -200,14 +193,6 @@ impl<T> Handoff<T> {
                 .unwrap_or_else(PoisonError::into_inner);
         }
         Ok(!queue.abandoned)
-    }
-
-    /// The producer thread is leaving, by returning or unwinding: a consumer waiting for
-    /// an end that will never be queued is woken instead of waiting forever.
-    pub(super) fn producer_gone(&self) {
-        let mut queue = self.lock();
-        queue.producer_gone = true;
-        self.items_ready.notify_one();
     }
 
     /// Queues the last batch and the end. Hands both back if the consumer is gone.
@@ -220,11 +205,17 @@ impl<T> Handoff<T> {
             queue.batches.push_back(last);
         }
         queue.end = Some(end);
-        if queue.consumer_waits_for != 0 {
+        self.wake_consumer(&mut queue, true);
+        Ok(())
+    }
+
+    /// Wakes a waiting consumer once the queue holds what it waits for, or at the end.
+    fn wake_consumer(&self, queue: &mut Queue<T>, ended: bool) {
+        let waits_for = queue.consumer_waits_for;
+        if waits_for != 0 && (ended || queue.batches.len() >= waits_for) {
             queue.consumer_waits_for = 0;
             self.items_ready.notify_one();
         }
-        Ok(())
     }
 
     // ---- the consumer's side ---------------------------------------------------------
@@ -245,11 +236,6 @@ impl<T> Handoff<T> {
             }
             if let Some(end) = queue.end.take() {
                 return Taken::End(end);
-            }
-            if queue.producer_gone {
-                // Gone without an end: its thread unwound outside the code that catches
-                // the upstream's panics. Joining it gives the panic.
-                return Taken::End(End::Exhausted);
             }
             if hungry {
                 queue.consumer_waits_for = 1;
@@ -335,13 +321,14 @@ mod tests {
     }
 
     #[test]
-    fn a_producer_gone_without_an_end_does_not_leave_the_consumer_waiting() {
+    fn a_producer_that_ends_on_unwind_does_not_leave_the_consumer_waiting() {
         let handoff = Arc::new(Handoff::new(Layout::for_capacity(64)));
         let producer = {
             let handoff = Arc::clone(&handoff);
             thread::spawn(move || {
                 assert_eq!(handoff.hand_over(alloc::vec![7]).ok(), Some(true));
-                handoff.producer_gone(); // as if it unwound before queuing an end
+                // What `threaded`'s producer does when it unwinds before queuing an end.
+                let _ = handoff.end(Vec::new(), End::Exhausted);
             })
         };
         assert!(matches!(handoff.take(), Taken::Batch(batch) if batch == [7]));

@@ -218,8 +218,7 @@ fn producer_thread() -> thread::Builder {
 /// because it was gone: one from dropping `upstream` or the items it had not handed over,
 /// which the consumer's drop then resumes.
 fn produce<I: Iterator>(mut upstream: I, handoff: &Handoff<I::Item>) -> Unclaimed {
-    // Whatever happens below, the consumer hears that this thread is gone.
-    let _gone = ProducerGone(handoff);
+    let _end_on_unwind = EndOnUnwind(handoff);
     let mut batch = Vec::with_capacity(handoff.layout().batch);
     let pumped = panic::catch_unwind(AssertUnwindSafe(|| {
         pump(&mut upstream, &mut batch, handoff)
@@ -247,12 +246,16 @@ fn produce<I: Iterator>(mut upstream: I, handoff: &Handoff<I::Item>) -> Unclaime
     }
 }
 
-/// Tells the consumer, when dropped, that the producer thread is gone.
-struct ProducerGone<'a, T>(&'a Handoff<T>);
+/// Ends the queue if the producer thread unwinds before it could (outside the code that
+/// catches the upstream's panics), so the consumer is not left waiting: it takes the end,
+/// joins this thread, and resumes the panic.
+struct EndOnUnwind<'a, T>(&'a Handoff<T>);
 
-impl<T> Drop for ProducerGone<'_, T> {
+impl<T> Drop for EndOnUnwind<'_, T> {
     fn drop(&mut self) {
-        self.0.producer_gone();
+        if thread::panicking() {
+            let _ = self.0.end(Vec::new(), End::Exhausted);
+        }
     }
 }
 
